@@ -1,0 +1,9 @@
+import type { ModuleSchema } from '../database/module-schema';
+import { ChatwootAccountLink } from './entities/chatwoot-account-link.entity';
+import { Store } from './entities/store.entity';
+import { CreateStores1764100000000 } from './migrations/CreateStores1764100000000';
+
+export const ACCOUNTS_SCHEMA: ModuleSchema = {
+  entities: [Store, ChatwootAccountLink],
+  migrations: [CreateStores1764100000000],
+};

@@ -1,0 +1,85 @@
+import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { Store } from './store.entity';
+
+export type ChatwootAccountState = 'pending' | 'provisioning' | 'active' | 'suspended' | 'failed' | 'deleting' | 'deleted';
+
+export type ProvisioningStepState = 'pending' | 'done' | 'failed';
+
+export interface ProvisioningStep {
+  name: string;
+  state: ProvisioningStepState;
+  error?: string;
+  at?: string;
+}
+
+export interface StoreTeams {
+  managers?: number;
+  vip?: number;
+}
+
+/**
+ * A store's Chatwoot account and everything provisioning created in it. Columns ending in
+ * `Enc` hold secrets sealed by {@link SecretBox}; they never leave the service in a response.
+ */
+@Entity('chatwoot_accounts')
+export class ChatwootAccountLink {
+  @PrimaryColumn('text')
+  storeId: string;
+
+  @OneToOne('Store', (store: Store) => store.chatwoot, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'store_id' })
+  store?: Store;
+
+  @Column('text')
+  state: ChatwootAccountState;
+
+  @Column('int', { nullable: true, unique: true })
+  accountId: number | null;
+
+  @Column('int', { nullable: true })
+  adminUserId: number | null;
+
+  @Column('text', { nullable: true })
+  adminEmail: string | null;
+
+  @Column('text', { nullable: true })
+  adminTokenEnc: string | null;
+
+  @Column('int', { nullable: true })
+  inboxId: number | null;
+
+  /** Public by nature: it is in the widget snippet on the storefront. */
+  @Column('text', { nullable: true, unique: true })
+  websiteToken: string | null;
+
+  @Column('text', { nullable: true })
+  hmacTokenEnc: string | null;
+
+  @Column('int', { nullable: true })
+  webhookId: number | null;
+
+  @Column('text', { nullable: true })
+  webhookSecretEnc: string | null;
+
+  @Column('int', { nullable: true })
+  dashboardAppId: number | null;
+
+  /** The per-store context token embedded in the dashboard app URL (sealed) and its lookup hash. */
+  @Column('text', { nullable: true })
+  contextTokenEnc: string | null;
+
+  @Column('text', { nullable: true, unique: true })
+  contextTokenHash: string | null;
+
+  @Column('jsonb', { default: {} })
+  teams: StoreTeams;
+
+  @Column('jsonb', { default: [] })
+  steps: ProvisioningStep[];
+
+  @Column('text', { nullable: true })
+  lastError: string | null;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

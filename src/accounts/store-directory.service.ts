@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { Repository } from 'typeorm';
+import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client';
+import { ChatwootClient } from '../chatwoot/chatwoot.client';
+import type { ChatwootLane } from '../chatwoot/chatwoot-transport';
+import { SecretBox } from '../common/crypto/secret-box.service';
+import { DomainError, NotFoundError } from '../common/errors/domain-error';
+import { ChatwootAccountLink, type ChatwootAccountState, type StoreTeams } from './entities/chatwoot-account-link.entity';
+import { Store, type StoreSettings } from './entities/store.entity';
+
+/** What other modules may know about a store: no secrets unless they ask for access. */
+export interface StoreView {
+  id: string;
+  name: string;
+  locale: string;
+  currency: string;
+  timezone: string;
+  websiteUrl: string;
+  status: Store['status'];
+  notificationUrl: string | null;
+  settings: StoreSettings;
+  chatwoot: {
+    state: ChatwootAccountState;
+    accountId: number | null;
+    inboxId: number | null;
+    websiteToken: string | null;
+    teams: StoreTeams;
+  };
+}
+
+/** Decrypted credentials for talking to a store's Chatwoot account. */
+export interface ChatwootAccess {
+  storeId: string;
+  accountId: number;
+  inboxId: number | null;
+  adminToken: string;
+  hmacToken: string | null;
+  teams: StoreTeams;
+}
+
+export class StoreNotReadyError extends DomainError {
+  constructor(storeId: string, state: string) {
+    super(409, 'STORE_NOT_READY', `Store ${storeId} has no usable Chatwoot account yet (state: ${state})`);
+  }
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * The accounts module's answer to "which store is this, and how do I reach its Chatwoot?".
+ * Other modules use this service, never the accounts tables.
+ */
+@Injectable()
+export class StoreDirectory {
+  constructor(
+    @InjectRepository(Store) private readonly stores: Repository<Store>,
+    @InjectRepository(ChatwootAccountLink) private readonly links: Repository<ChatwootAccountLink>,
+    private readonly secrets: SecretBox,
+    private readonly chatwoot: ChatwootClient,
+  ) {}
+
+  async find(storeId: string): Promise<StoreView | null> {
+    const store = await this.stores.findOne({ where: { id: storeId }, relations: { chatwoot: true } });
+    return store ? toView(store) : null;
+  }
+
+  /** Throws 404 for an unknown store. */
+  async get(storeId: string): Promise<StoreView> {
+    const store = await this.find(storeId);
+    if (!store) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
+    return store;
+  }
+
+  async findByChatwootAccountId(accountId: number): Promise<StoreView | null> {
+    const link = await this.links.findOne({ where: { accountId }, relations: { store: true } });
+    return link?.store ? toView({ ...link.store, chatwoot: link }) : null;
+  }
+
+  async findByWebsiteToken(websiteToken: string): Promise<StoreView | null> {
+    const link = await this.links.findOne({ where: { websiteToken }, relations: { store: true } });
+    return link?.store ? toView({ ...link.store, chatwoot: link }) : null;
+  }
+
+  /** The store a dashboard-app context token belongs to, or null. */
+  async findByContextToken(token: string): Promise<StoreView | null> {
+    const link = await this.links.findOne({ where: { contextTokenHash: hashToken(token) }, relations: { store: true } });
+    return link?.store ? toView({ ...link.store, chatwoot: link }) : null;
+  }
+
+  async webhookSecret(storeId: string): Promise<string | null> {
+    const link = await this.links.findOne({ where: { storeId }, select: { storeId: true, webhookSecretEnc: true } });
+    return this.secrets.decryptNullable(link?.webhookSecretEnc);
+  }
+
+  async notificationTarget(storeId: string): Promise<{ url: string; secret: string } | null> {
+    const store = await this.stores.findOne({ where: { id: storeId } });
+    if (!store?.notificationUrl || !store.notificationSecretEnc) return null;
+    return { url: store.notificationUrl, secret: this.secrets.decrypt(store.notificationSecretEnc) };
+  }
+
+  /** Credentials of an active account; 409 STORE_NOT_READY otherwise. */
+  async access(storeId: string): Promise<ChatwootAccess> {
+    const link = await this.links.findOne({ where: { storeId } });
+    if (!link) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
+    if (link.state !== 'active' || !link.accountId || !link.adminTokenEnc) throw new StoreNotReadyError(storeId, link.state);
+    return {
+      storeId,
+      accountId: link.accountId,
+      inboxId: link.inboxId,
+      adminToken: this.secrets.decrypt(link.adminTokenEnc),
+      hmacToken: this.secrets.decryptNullable(link.hmacTokenEnc),
+      teams: link.teams,
+    };
+  }
+
+  /** A Chatwoot client for the store's account, on the store's share of the budget. */
+  async chatwootFor(storeId: string, lane: ChatwootLane = 'realtime'): Promise<ChatwootAccountClient> {
+    const access = await this.access(storeId);
+    return this.chatwoot.account(access.accountId, access.adminToken, { storeId, lane });
+  }
+}
+
+function toView(store: Store): StoreView {
+  const link = store.chatwoot;
+  return {
+    id: store.id,
+    name: store.name,
+    locale: store.locale,
+    currency: store.currency,
+    timezone: store.timezone,
+    websiteUrl: store.websiteUrl,
+    status: store.status,
+    notificationUrl: store.notificationUrl,
+    settings: store.settings ?? {},
+    chatwoot: {
+      state: link?.state ?? 'pending',
+      accountId: link?.accountId ?? null,
+      inboxId: link?.inboxId ?? null,
+      websiteToken: link?.websiteToken ?? null,
+      teams: link?.teams ?? {},
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import { HttpModule } from '@nestjs/axios';
+import { Global, Module } from '@nestjs/common';
+import { ChatwootClient } from './chatwoot.client';
+import { ChatwootTransport } from './chatwoot-transport';
+
+@Global()
+@Module({
+  imports: [HttpModule.register({ maxRedirects: 0 })],
+  providers: [ChatwootTransport, ChatwootClient],
+  exports: [ChatwootClient],
+})
+export class ChatwootModule {}

@@ -1,0 +1,88 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ChatwootApiError } from '../../chatwoot/chatwoot-api.error';
+import { DomainError } from './domain-error';
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'RATE_LIMITED',
+  500: 'INTERNAL_ERROR',
+  502: 'CHATWOOT_UNAVAILABLE',
+  503: 'UNAVAILABLE',
+};
+
+interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+}
+
+/** Maps every thrown thing to `{statusCode, code, message, requestId}`; logs only 5xx as errors. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const reply = ctx.getResponse<FastifyReply>();
+    const request = ctx.getRequest<FastifyRequest>();
+    const body = toErrorBody(exception);
+    if (body.statusCode >= 500) {
+      this.logger.error({ err: exception, requestId: request.id }, body.message);
+    }
+    void reply
+      .status(body.statusCode)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send({ ...body, requestId: String(request.id) });
+  }
+}
+
+export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof DomainError) {
+    return { statusCode: exception.statusCode, code: exception.code, message: exception.message };
+  }
+  if (exception instanceof ChatwootApiError) {
+    // Chatwoot's refusal is our upstream's problem, not the caller's: 502 with Chatwoot's words.
+    return { statusCode: 502, code: 'CHATWOOT_ERROR', message: exception.message };
+  }
+  if (exception instanceof HttpException) {
+    const statusCode = exception.getStatus();
+    const response = exception.getResponse();
+    let message = exception.message;
+    let code = STATUS_CODES[statusCode] ?? `HTTP_${statusCode}`;
+    if (typeof response === 'object' && response !== null) {
+      const r = response as { message?: unknown; code?: unknown };
+      if (Array.isArray(r.message)) {
+        message = r.message.join('; ');
+        code = 'VALIDATION_FAILED';
+      } else if (typeof r.message === 'string') {
+        message = r.message;
+      }
+      if (typeof r.code === 'string') code = r.code;
+    }
+    return { statusCode, code, message };
+  }
+  const fastifyError = exception as { statusCode?: unknown; code?: unknown; message?: unknown };
+  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    // Fastify's own client errors: body too large, bad JSON, wrong content type.
+    const statusCode = fastifyError.statusCode;
+    const code =
+      fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+        ? 'MALFORMED_JSON'
+        : (STATUS_CODES[statusCode] ?? `HTTP_${statusCode}`);
+    return { statusCode, code, message: String(fastifyError.message ?? 'Bad request') };
+  }
+  if (exception instanceof SyntaxError) {
+    return { statusCode: 400, code: 'MALFORMED_JSON', message: exception.message };
+  }
+  return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Internal server error' };
+}

@@ -1,0 +1,217 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** Development defaults: `npm start` works with nothing set; production refuses them. */
+export const DEV_SECRETS = {
+  CHATWOOT_PLATFORM_TOKEN: 'platform-dev-token',
+  PLATFORM_API_KEY: 'dev-platform-api-key',
+  // 32 bytes, base64. Never valid in production.
+  ENCRYPTION_KEY: 'ZGV2LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGVzLWxvbmc=',
+} as const;
+
+/**
+ * Every environment variable the service reads, validated once at start-up.
+ * Nothing else in the code base reads `process.env`.
+ */
+export class AppConfig {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  /** Unset: the service starts an embedded PostgreSQL under DATA_DIR. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  /** Where the embedded PostgreSQL keeps its data. */
+  @IsString()
+  DATA_DIR = './.data';
+
+  /** Optional: shared cache and rate-limit storage for several instances. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  CHATWOOT_URL = 'http://127.0.0.1:3001';
+
+  @IsString()
+  @MinLength(8)
+  CHATWOOT_PLATFORM_TOKEN: string = DEV_SECRETS.CHATWOOT_PLATFORM_TOKEN;
+
+  /** Outbound requests per budget window to the Chatwoot host (Chatwoot allows 3000/min per IP). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CHATWOOT_BUDGET_PER_WINDOW = 2400;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  CHATWOOT_BUDGET_WINDOW_MS = 60_000;
+
+  /** Concurrent in-flight Chatwoot requests per store, so one store cannot starve the others. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CHATWOOT_STORE_CONCURRENCY = 4;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  CHATWOOT_TIMEOUT_MS = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  CHATWOOT_MAX_RETRIES = 4;
+
+  /** First retry delay; later ones grow exponentially with jitter. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CHATWOOT_RETRY_BASE_MS = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CHATWOOT_BREAKER_THRESHOLD = 8;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  CHATWOOT_BREAKER_HALF_OPEN_MS = 30_000;
+
+  @IsString()
+  @MinLength(16)
+  PLATFORM_API_KEY: string = DEV_SECRETS.PLATFORM_API_KEY;
+
+  /** 32 bytes as base64 or 64 hex characters: AES-256-GCM key for tokens at rest. */
+  @Matches(/^([A-Za-z0-9+/]{43}=|[0-9a-fA-F]{64})$/, {
+    message: 'ENCRYPTION_KEY must be 32 bytes as base64 (44 chars) or hex (64 chars)',
+  })
+  ENCRYPTION_KEY: string = DEV_SECRETS.ENCRYPTION_KEY;
+
+  /** The service's own public base URL, used in the webhook and dashboard app URLs it registers. */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  PUBLIC_URL = 'http://localhost:3000';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Largest accepted request body, in bytes (413 above it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_BYTES = 1_048_576;
+
+  /** Run job workers in this process (turn off for API-only instances). */
+  @Transform(toBool)
+  @IsBoolean()
+  JOBS_ENABLED = true;
+
+  /** Run the cron ticks in this process (they only enqueue; safe on every instance). */
+  @Transform(toBool)
+  @IsBoolean()
+  CRON_ENABLED = true;
+
+  /** pg-boss polling interval in seconds (lower in tests). */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @Min(0.5)
+  JOBS_POLL_SECONDS = 2;
+
+  /** Store accounts created per hour, across the service. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ACCOUNT_CREATION_PER_HOUR = 10;
+
+  /** Accepted age of a Chatwoot webhook timestamp. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_MAX_AGE_SECONDS = 300;
+
+  /** Webhook deliveries accepted per Chatwoot account per minute. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_RATE_PER_MINUTE = 5000;
+
+  /** Contact sync requests accepted per store per minute. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CONTACT_SYNC_RATE_PER_MINUTE = 1000;
+
+  /** Tracking batches accepted per IP per minute, and per store per minute. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  TRACKING_RATE_PER_IP_PER_MINUTE = 120;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  TRACKING_RATE_PER_STORE_PER_MINUTE = 20_000;
+
+  /** Raw tracking events older than this are purged. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  TRACKING_RETENTION_DAYS = 90;
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+
+  get usesEmbeddedDatabase(): boolean {
+    return !this.DATABASE_URL;
+  }
+
+  get encryptionKey(): Buffer {
+    const raw = this.ENCRYPTION_KEY;
+    return raw.length === 64 ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment into one typed object, listing every bad variable at once. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const input = Object.fromEntries(Object.entries(env).filter(([key, value]) => known.includes(key) && value !== undefined));
+  const config = plainToInstance(AppConfig, input);
+  const problems = validateSync(config, { whitelist: false }).map(
+    (error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+  );
+  if (config.isProduction) {
+    for (const [name, devValue] of Object.entries(DEV_SECRETS)) {
+      if (!env[name] || env[name] === devValue) {
+        problems.push(`${name}: must be set to a real secret when NODE_ENV=production`);
+      }
+    }
+    if (!env.CHATWOOT_URL) problems.push('CHATWOOT_URL: must be set when NODE_ENV=production');
+    if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: must be set when NODE_ENV=production');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

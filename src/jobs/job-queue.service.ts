@@ -1,0 +1,210 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import { AppConfig } from '../config/app-config';
+import type { DomainEventName, DomainEvents } from '../common/events/domain-events';
+import { MetricsService } from '../observability/metrics.service';
+
+export interface QueueDefinition {
+  /** Attempts after the first failure. */
+  retryLimit?: number;
+  /** Seconds before the first retry; doubled each time when `retryBackoff` (the default). */
+  retryDelay?: number;
+  retryBackoff?: boolean;
+  expireInSeconds?: number;
+  /** Jobs handled together by one worker call. */
+  batchSize?: number;
+  /** Parallel worker loops in this process. */
+  concurrency?: number;
+}
+
+export type JobHandler<T> = (data: T, job: PgBoss.Job<T>) => Promise<void>;
+
+export type SendOptions = PgBoss.SendOptions;
+
+/** Lower number runs first: real-time work overtakes bulk work in every queue. */
+export const JobPriority = { realtime: 10, normal: 5, bulk: 0 } as const;
+
+interface Registration {
+  name: string;
+  events: string[];
+  definition: QueueDefinition;
+  handler: JobHandler<unknown>;
+  workerIds: string[];
+}
+
+/**
+ * pg-boss on the service's own database: durable jobs, retries with backoff, singleton keys,
+ * delayed jobs and dead letters without another engine. Modules `register` their queues in
+ * their constructor or `onModuleInit`; workers start once the app has bootstrapped.
+ */
+@Injectable()
+export class JobQueue implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(JobQueue.name);
+  private readonly boss: PgBoss;
+  private readonly registrations = new Map<string, Registration>();
+  private started: Promise<void> | undefined;
+  private running = false;
+  private readonly processed;
+  private readonly duration;
+
+  constructor(
+    private readonly config: AppConfig,
+    metrics: MetricsService,
+  ) {
+    this.boss = new PgBoss({
+      connectionString: config.DATABASE_URL,
+      schema: 'pgboss',
+      application_name: 'chatwoot-bridge-jobs',
+      max: 6,
+      // Keep maintenance light in tests, where a database lives for seconds.
+      maintenanceIntervalSeconds: 120,
+    });
+    this.boss.on('error', (error) => this.logger.error({ err: error }, 'job queue error'));
+    this.processed = metrics.counter('jobs_processed_total', 'Jobs handled, by queue and outcome', ['queue', 'outcome']);
+    this.duration = metrics.histogram('job_duration_seconds', 'Job handling time by queue', ['queue']);
+  }
+
+  onModuleInit(): Promise<void> {
+    return this.start();
+  }
+
+  private start(): Promise<void> {
+    this.started ??= this.boss.start().then(() => {
+      this.running = true;
+    });
+    return this.started;
+  }
+
+  /** Declares a queue and its handler; the worker starts with the app (when JOBS_ENABLED). */
+  register<T>(name: string, handler: JobHandler<T>, definition: QueueDefinition = {}): void {
+    if (this.registrations.has(name)) throw new Error(`Queue ${name} registered twice`);
+    this.registrations.set(name, { name, events: [], definition, handler: handler as JobHandler<unknown>, workerIds: [] });
+  }
+
+  /**
+   * Subscribes a queue of the caller's own (`<module>.<purpose>`) to a domain event: every
+   * `publish` of it becomes a durable job in that queue, retried like any other.
+   */
+  on<E extends DomainEventName>(
+    event: E,
+    queue: string,
+    handler: JobHandler<DomainEvents[E]>,
+    definition: QueueDefinition = {},
+  ): void {
+    this.register(queue, handler, definition);
+    this.registrations.get(queue)!.events.push(event);
+  }
+
+  /** Announces a domain event to every subscribed queue. */
+  async publish<E extends DomainEventName>(event: E, data: DomainEvents[E], options: SendOptions = {}): Promise<void> {
+    await this.start();
+    await this.boss.publish(event, data, { priority: JobPriority.normal, ...options });
+    for (const registration of this.registrations.values()) {
+      if (registration.events.includes(event)) for (const workerId of registration.workerIds) this.boss.notifyWorker(workerId);
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.start();
+    for (const registration of this.registrations.values()) {
+      await this.ensureQueue(registration);
+      for (const event of registration.events) await this.boss.subscribe(event, registration.name);
+      if (this.config.JOBS_ENABLED) await this.startWorkers(registration);
+    }
+  }
+
+  async send<T extends object>(name: string, data: T, options: SendOptions = {}): Promise<string | null> {
+    await this.start();
+    const registration = this.registrations.get(name);
+    if (registration) await this.ensureQueue(registration);
+    const id = await this.boss.send(name, data, { priority: JobPriority.normal, ...options });
+    // Wake a local worker at once instead of waiting for its next poll.
+    for (const workerId of registration?.workerIds ?? []) this.boss.notifyWorker(workerId);
+    return id;
+  }
+
+  async sendMany<T extends object>(name: string, items: { data: T; options?: SendOptions }[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.start();
+    const registration = this.registrations.get(name);
+    if (registration) await this.ensureQueue(registration);
+    await this.boss.insert(
+      items.map(({ data, options }) => ({ name, data, priority: JobPriority.normal, ...options })) as PgBoss.JobInsert[],
+    );
+    for (const workerId of registration?.workerIds ?? []) this.boss.notifyWorker(workerId);
+  }
+
+  /** Jobs of a queue that are not finished yet (created, retry or active). */
+  async pending(name: string): Promise<number> {
+    await this.start();
+    return this.boss.getQueueSize(name, { before: 'completed' });
+  }
+
+  async isHealthy(): Promise<boolean> {
+    if (!this.running) return false;
+    try {
+      await this.boss.getQueues();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.started) return;
+    this.running = false;
+    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'job queue did not stop cleanly');
+    });
+  }
+
+  private readonly ensured = new Map<string, Promise<void>>();
+
+  private ensureQueue(registration: Registration): Promise<void> {
+    let ensured = this.ensured.get(registration.name);
+    if (!ensured) {
+      const { retryLimit = 5, retryDelay = 2, retryBackoff = true, expireInSeconds = 600 } = registration.definition;
+      ensured = this.boss.getQueue(registration.name).then((existing) =>
+        existing
+          ? undefined
+          : this.boss.createQueue(registration.name, {
+              name: registration.name,
+              retryLimit,
+              retryDelay,
+              retryBackoff,
+              expireInSeconds,
+            }),
+      );
+      this.ensured.set(registration.name, ensured);
+    }
+    return ensured;
+  }
+
+  private async startWorkers(registration: Registration): Promise<void> {
+    const { batchSize = 1, concurrency = 1 } = registration.definition;
+    for (let i = 0; i < concurrency; i++) {
+      const id = await this.boss.work(
+        registration.name,
+        { batchSize, pollingIntervalSeconds: this.config.JOBS_POLL_SECONDS, priority: true },
+        (jobs: PgBoss.Job<unknown>[]) => this.handle(registration, jobs),
+      );
+      registration.workerIds.push(id);
+    }
+  }
+
+  private async handle(registration: Registration, jobs: PgBoss.Job<unknown>[]): Promise<void> {
+    for (const job of jobs) {
+      const stop = this.duration.startTimer({ queue: registration.name });
+      try {
+        await registration.handler(job.data, job);
+        this.processed.inc({ queue: registration.name, outcome: 'completed' });
+      } catch (error) {
+        this.processed.inc({ queue: registration.name, outcome: 'failed' });
+        this.logger.warn({ err: error, queue: registration.name, jobId: job.id }, 'job failed; pg-boss will retry');
+        throw error;
+      } finally {
+        stop();
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { createApp } from './app.factory';
+import { ConfigError, loadConfig } from './config/app-config';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './database/embedded-postgres';
+
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+
+  let embedded: EmbeddedPostgresHandle | undefined;
+  if (config.usesEmbeddedDatabase) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR });
+    config.DATABASE_URL = embedded.url;
+    process.stdout.write(
+      `${JSON.stringify({ level: 30, time: Date.now(), msg: `embedded PostgreSQL listening at ${embedded.url}` })}\n`,
+    );
+  }
+
+  const app = await createApp(config);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: `${signal}: shutting down` })}\n`);
+    await app.close().catch(() => undefined);
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port: config.PORT, host: '0.0.0.0' });
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
