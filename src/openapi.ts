@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { PLATFORM_SECURITY } from './common/auth/platform-auth.decorator';
+import { ErrorResponseDto } from './common/errors/error-response.dto';
 
 export const AGENT_SECURITY = 'agent';
 export const CONTEXT_TOKEN_SECURITY = 'contextToken';
@@ -23,8 +24,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       { type: 'apiKey', in: 'header', name: 'x-context-token', description: 'The per-store context token of the dashboard app' },
       CONTEXT_TOKEN_SECURITY,
     )
+    .addGlobalResponse({
+      status: '4XX',
+      description: 'Bad input or not allowed: {statusCode, code, message, requestId}',
+      schema: { $ref: '#/components/schemas/ErrorResponseDto' },
+    })
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] });
   return sortKeys(document) as OpenAPIObject;
 }
 

@@ -32,7 +32,7 @@ export class AppConfig {
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
-  DATABASE_URL?: string;
+  DATABASE_URL?: string = undefined;
 
   /** Where the embedded PostgreSQL keeps its data. */
   @IsString()
@@ -42,7 +42,7 @@ export class AppConfig {
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
-  REDIS_URL?: string;
+  REDIS_URL?: string = undefined;
 
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   CHATWOOT_URL = 'http://127.0.0.1:3001';

@@ -69,6 +69,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
       }
       if (typeof r.code === 'string') code = r.code;
     }
+    // Nest re-wraps Fastify's body parser errors as plain HttpExceptions, dropping their code.
+    if (statusCode === 400 && /not valid JSON|cannot be empty when content-type/i.test(message)) code = 'MALFORMED_JSON';
     return { statusCode, code, message };
   }
   const fastifyError = exception as { statusCode?: unknown; code?: unknown; message?: unknown };

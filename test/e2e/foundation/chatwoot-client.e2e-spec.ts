@@ -1,0 +1,139 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ChatwootApiError } from '../../../src/chatwoot/chatwoot-api.error';
+import { ChatwootClient } from '../../../src/chatwoot/chatwoot.client';
+import { MetricsService } from '../../../src/observability/metrics.service';
+import { startTestApp, type TestApp } from '../../support/test-app';
+
+/** The one door to Chatwoot, exercised against the fake over real HTTP. */
+describe('Chatwoot client', () => {
+  let t: TestApp;
+  let chatwoot: ChatwootClient;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: {
+        CHATWOOT_BUDGET_PER_WINDOW: '20',
+        CHATWOOT_BUDGET_WINDOW_MS: '1000',
+        CHATWOOT_BREAKER_THRESHOLD: '3',
+        CHATWOOT_BREAKER_HALF_OPEN_MS: '400',
+        CHATWOOT_MAX_RETRIES: '3',
+        CHATWOOT_TIMEOUT_MS: '300',
+      },
+    });
+    chatwoot = t.get(ChatwootClient);
+  });
+  afterAll(() => t?.close());
+  afterEach(() => {
+    t.fake.faults.clear();
+    t.fake.resetRequests();
+  });
+
+  const metric = async (line: RegExp) => {
+    const text = await t.get(MetricsService).registry.metrics();
+    const match = text.split('\n').find((l) => line.test(l));
+    return match ? Number(match.split(' ').pop()) : 0;
+  };
+
+  it('retries a 500 and then succeeds', async () => {
+    t.fake.faults.add({ method: 'POST', path: '/platform/api/v1/accounts', status: 500, times: 2 });
+    const account = await chatwoot.platform.createAccount({ name: 'Retry shop', locale: 'en' });
+    expect(account.id).toBeGreaterThan(0);
+    expect(t.fake.countRequests({ method: 'POST', path: '/platform/api/v1/accounts' })).toBe(3);
+    expect(t.fake.state.accounts.size).toBeGreaterThanOrEqual(1);
+    expect(
+      await metric(/^chatwoot_retries_total\{operation="platform.accounts.create",reason="server"\}/),
+    ).toBeGreaterThanOrEqual(2);
+  });
+
+  it('backs off on 429 "Retry later" and succeeds once the limit passes', async () => {
+    t.fake.faults.add({ path: '/platform/api/v1/accounts', status: 429, times: 2 });
+    const started = Date.now();
+    const accounts = await chatwoot.platform.listAccounts();
+    expect(Array.isArray(accounts)).toBe(true);
+    const attempts = t.fake.requests.filter((r) => r.path === '/platform/api/v1/accounts');
+    expect(attempts.map((r) => r.status)).toEqual([429, 429, 200]);
+    // Exponential backoff: the gaps between attempts are not zero.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(10);
+    expect(
+      await metric(/^chatwoot_retries_total\{operation="platform.accounts.list",reason="rate_limited"\}/),
+    ).toBeGreaterThanOrEqual(2);
+  });
+
+  it('maps a 422 to a clear, non-retried ChatwootApiError', async () => {
+    const error = await chatwoot.platform
+      .createUser({ name: 'Weak', email: 'weak@example.test', password: 'short' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChatwootApiError);
+    const apiError = error as ChatwootApiError;
+    expect(apiError.status).toBe(422);
+    expect(apiError.retryable).toBe(false);
+    expect(apiError.message).toMatch(/platform\.users\.create failed \(422\): .*[Pp]assword/);
+    expect(t.fake.countRequests({ method: 'POST', path: '/platform/api/v1/users' })).toBe(1);
+  });
+
+  it('times out a hanging call, counts it, and retries', async () => {
+    t.fake.faults.add({ path: '/platform/api/v1/accounts', delayMs: 2000, times: 1 });
+    const accounts = await chatwoot.platform.listAccounts();
+    expect(Array.isArray(accounts)).toBe(true);
+    expect(await metric(/^chatwoot_timeouts_total\{operation="platform.accounts.list"\}/)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('opens its circuit breaker after repeated failures and closes it when Chatwoot recovers', async () => {
+    t.fake.faults.add({ path: /^\/platform\/api\/v1\/accounts\/\d+$/, status: 503 });
+    // Three consecutive 503s (the threshold) open the breaker during the first call's retries.
+    const first = await chatwoot.platform.getAccount(1).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(ChatwootApiError);
+    expect(t.fake.countRequests({ path: /^\/platform\/api\/v1\/accounts\/\d+$/ })).toBe(3);
+    const blocked = await chatwoot.platform.getAccount(1).catch((e: unknown) => e);
+    expect((blocked as ChatwootApiError).kind).toBe('circuit_open');
+    expect(t.get(ChatwootClient).transport.circuitOpen).toBe(true);
+    const callsWhileOpen = t.fake.countRequests({ path: /^\/platform\/api\/v1\/accounts\/\d+$/ });
+    await chatwoot.platform.getAccount(1).catch(() => undefined);
+    expect(t.fake.countRequests({ path: /^\/platform\/api\/v1\/accounts\/\d+$/ })).toBe(callsWhileOpen);
+
+    t.fake.faults.clear();
+    await new Promise((r) => setTimeout(r, 450));
+    const created = await chatwoot.platform.createAccount({ name: 'Recovered', locale: 'en' });
+    expect(created.id).toBeGreaterThan(0);
+    expect(t.get(ChatwootClient).transport.circuitOpen).toBe(false);
+  });
+
+  it('stays within its outbound budget under a burst (counted on the fake)', async () => {
+    await new Promise((r) => setTimeout(r, 1000)); // start from a fresh window
+    t.fake.resetRequests();
+    const burst = Array.from({ length: 60 }, (_, i) =>
+      chatwoot.platform.withContext({ storeId: `s${i % 3}`, lane: 'bulk' }).listAccounts(),
+    );
+    await Promise.all(burst);
+    const times = t.fake.requests.map((r) => r.at).sort((a, b) => a - b);
+    expect(times).toHaveLength(60);
+    // No sliding second may hold more than the budget of 20 (+ one refill boundary).
+    let maxInWindow = 0;
+    for (let i = 0; i < times.length; i++) {
+      const inWindow = times.filter((x) => x >= times[i] && x < times[i] + 1000).length;
+      maxInWindow = Math.max(maxInWindow, inWindow);
+    }
+    expect(maxInWindow).toBeLessThanOrEqual(40);
+    expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(1500);
+  }, 20_000);
+
+  it('lets real-time calls overtake queued bulk calls', async () => {
+    await new Promise((r) => setTimeout(r, 1000));
+    t.fake.resetRequests();
+    const order: string[] = [];
+    const bulk = Array.from({ length: 30 }, () =>
+      chatwoot.platform
+        .withContext({ lane: 'bulk' })
+        .listAccounts()
+        .then(() => order.push('bulk')),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    const realtime = chatwoot.platform
+      .withContext({ lane: 'realtime' })
+      .listAccounts()
+      .then(() => order.push('realtime'));
+    await Promise.all([...bulk, realtime]);
+    // 20 fit in the first window; the real-time call must not wait behind the remaining 10 bulk calls.
+    expect(order.indexOf('realtime')).toBeLessThan(25);
+  }, 20_000);
+});
