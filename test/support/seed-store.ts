@@ -58,7 +58,7 @@ export async function seedStore(t: TestApp, overrides: Partial<Store> & { id?: s
   const contextToken = randomBytes(24).toString('base64url');
   const notificationSecret = randomBytes(24).toString('base64url');
 
-  await db.getRepository(Store).insert({
+  const store: Partial<Store> = {
     id: storeId,
     name: `Store ${storeId}`,
     slug: storeId,
@@ -73,7 +73,8 @@ export async function seedStore(t: TestApp, overrides: Partial<Store> & { id?: s
     settings: {},
     ...overrides,
     notificationSecretEnc: secrets.encrypt(notificationSecret),
-  });
+  };
+  await db.getRepository(Store).save(store);
   await db.getRepository(ChatwootAccountLink).insert({
     storeId,
     state: 'active',

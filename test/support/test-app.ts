@@ -11,7 +11,7 @@ export interface TestResponse<T = any> {
   status: number;
   body: T;
   text: string;
-  headers: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | number | undefined>;
 }
 
 export interface RequestOptions {
