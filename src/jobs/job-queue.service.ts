@@ -11,11 +11,6 @@ export interface QueueDefinition {
   retryDelay?: number;
   retryBackoff?: boolean;
   expireInSeconds?: number;
-  /**
-   * pg-boss queue policy. `standard` ignores a bare `singletonKey`; `stately` keeps at most one
-   * queued and one running job per key, which coalesces bursts (e.g. many changes to one customer).
-   */
-  policy?: 'standard' | 'short' | 'singleton' | 'stately';
   /** Jobs handled together by one worker call. */
   batchSize?: number;
   /** Parallel worker loops in this process. */
@@ -168,13 +163,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, OnApplica
   private ensureQueue(registration: Registration): Promise<void> {
     let ensured = this.ensured.get(registration.name);
     if (!ensured) {
-      const {
-        retryLimit = 5,
-        retryDelay = 2,
-        retryBackoff = true,
-        expireInSeconds = 600,
-        policy = 'standard',
-      } = registration.definition;
+      const { retryLimit = 5, retryDelay = 2, retryBackoff = true, expireInSeconds = 600 } = registration.definition;
       ensured = this.boss.getQueue(registration.name).then((existing) =>
         existing
           ? undefined

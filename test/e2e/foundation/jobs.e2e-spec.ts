@@ -10,7 +10,6 @@ describe('job queue', () => {
   const ticks: string[] = [];
   const attempts = new Map<string, number>();
   const events: string[] = [];
-  const coalesced: number[] = [];
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -28,14 +27,6 @@ describe('job queue', () => {
         if (n < 3) throw new Error('transient');
       },
       { retryLimit: 5, retryDelay: 1, retryBackoff: false },
-    );
-    jobs.register<{ n: number }>(
-      'test.coalesce',
-      async (data) => {
-        coalesced.push(data.n);
-        await new Promise((r) => setTimeout(r, 300));
-      },
-      { policy: 'stately' },
     );
     jobs.on('cart.changed', 'test.cart-listener', async (data) => {
       events.push(`${data.storeId}/${data.customerId}`);
@@ -57,16 +48,6 @@ describe('job queue', () => {
     await eventually(() => expect(ticks).toHaveLength(1));
     await new Promise((r) => setTimeout(r, 700));
     expect(ticks).toHaveLength(1);
-  });
-
-  it('coalesces a burst for one key on a stately queue', async () => {
-    const jobs = t.get(JobQueue);
-    for (let n = 1; n <= 6; n++) await jobs.send('test.coalesce', { n }, { singletonKey: 'customer-1' });
-    await eventually(() => expect(coalesced.length).toBeGreaterThanOrEqual(1));
-    await new Promise((r) => setTimeout(r, 1500));
-    // At most one queued and one running per key: six sends, at most two runs.
-    expect(coalesced.length).toBeLessThanOrEqual(2);
-    expect(coalesced[0]).toBe(1);
   });
 
   it('retries a failing job until it succeeds', async () => {
