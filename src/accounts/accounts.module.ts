@@ -1,12 +1,33 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountLifecycleService } from './account-lifecycle.service';
+import { DriftRepairService } from './drift-repair.service';
 import { ChatwootAccountLink } from './entities/chatwoot-account-link.entity';
 import { Store } from './entities/store.entity';
+import { ProvisioningService } from './provisioning/provisioning.service';
+import { ProvisioningSteps } from './provisioning/provisioning.steps';
+import { StoreChatwootController } from './store-chatwoot.controller';
+import { StoreChatwootService } from './store-chatwoot.service';
 import { StoreDirectory } from './store-directory.service';
+import { StoreLock } from './store-lock.service';
+import { StoresController } from './stores.controller';
+import { StoresService } from './stores.service';
+import { TokenRotationService } from './token-rotation.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Store, ChatwootAccountLink])],
-  providers: [StoreDirectory],
+  controllers: [StoresController, StoreChatwootController],
+  providers: [
+    StoreDirectory,
+    StoreLock,
+    ProvisioningSteps,
+    ProvisioningService,
+    AccountLifecycleService,
+    TokenRotationService,
+    DriftRepairService,
+    StoresService,
+    StoreChatwootService,
+  ],
   exports: [StoreDirectory],
 })
 export class AccountsModule {}

@@ -3,7 +3,8 @@ import type { Store } from './store.entity';
 
 export type ChatwootAccountState = 'pending' | 'provisioning' | 'active' | 'suspended' | 'failed' | 'deleting' | 'deleted';
 
-export type ProvisioningStepState = 'pending' | 'done' | 'failed';
+/** `running`: started at least once, so Chatwoot may hold its object even if we never recorded it. */
+export type ProvisioningStepState = 'pending' | 'running' | 'done' | 'failed';
 
 export interface ProvisioningStep {
   name: string;

@@ -1,0 +1,144 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class ProvisioningStepDto {
+  @ApiProperty({ example: 'inbox' })
+  name: string;
+
+  @ApiProperty({ enum: ['pending', 'running', 'done', 'failed'] })
+  state: string;
+
+  @ApiPropertyOptional({ example: 'Support email is invalid', description: "Chatwoot's message when the step failed" })
+  error?: string;
+}
+
+export class StoreChatwootDto {
+  @ApiProperty({ enum: ['pending', 'provisioning', 'active', 'suspended', 'failed', 'deleting', 'deleted'] })
+  state: string;
+
+  @ApiProperty({ type: Number, nullable: true, example: 12 })
+  accountId: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, example: 34 })
+  inboxId: number | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Public web widget token (it is in the storefront snippet)' })
+  websiteToken: string | null;
+
+  @ApiProperty({ type: [ProvisioningStepDto] })
+  steps: ProvisioningStepDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Last Chatwoot error, if any' })
+  lastError: string | null;
+}
+
+export class StoreBrandingResponseDto {
+  @ApiPropertyOptional({ example: '#1f93ff' })
+  color?: string;
+
+  @ApiPropertyOptional()
+  welcomeTitle?: string;
+
+  @ApiPropertyOptional()
+  welcomeTagline?: string;
+}
+
+/** A store as we hold it: never a token or secret. */
+export class StoreResponseDto {
+  @ApiProperty({ example: 'store-42' })
+  id: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty()
+  slug: string;
+
+  @ApiProperty()
+  email: string;
+
+  @ApiProperty()
+  websiteUrl: string;
+
+  @ApiProperty({ example: 'nl-NL' })
+  locale: string;
+
+  @ApiProperty({ example: 'Europe/Amsterdam' })
+  timezone: string;
+
+  @ApiProperty({ example: 'EUR' })
+  currency: string;
+
+  @ApiProperty({ enum: ['active', 'suspended'] })
+  status: string;
+
+  @ApiProperty({ type: StoreBrandingResponseDto })
+  branding: StoreBrandingResponseDto;
+
+  @ApiProperty({ type: String, nullable: true })
+  notificationUrl: string | null;
+
+  @ApiProperty({ type: StoreChatwootDto })
+  chatwoot: StoreChatwootDto;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  updatedAt: string;
+}
+
+export class CreatedStoreResponseDto extends StoreResponseDto {
+  @ApiProperty({
+    description:
+      'Key for verifying our signed notifications to notificationUrl. Returned only in this 202 creation response and never again: store it now.',
+  })
+  notificationSecret: string;
+}
+
+export class AccountChangeDto {
+  @ApiProperty({ example: 'webhook_config' })
+  kind: string;
+
+  @ApiProperty({ example: 'webhook 7: reset url and subscriptions' })
+  detail: string;
+}
+
+export class RepairResultDto {
+  @ApiProperty()
+  storeId: string;
+
+  @ApiProperty({ type: [AccountChangeDto], description: 'What was found drifted and put back; empty when all was in order' })
+  changes: AccountChangeDto[];
+}
+
+export class DefaultsResultDto extends RepairResultDto {
+  @ApiProperty({ type: StoreChatwootDto })
+  chatwoot: StoreChatwootDto;
+}
+
+export class TokenCheckDto {
+  @ApiProperty({ enum: ['admin_token', 'account_access', 'inbox', 'webhook', 'dashboard_app'] })
+  name: string;
+
+  @ApiProperty()
+  valid: boolean;
+
+  @ApiProperty({ example: 'inbox 34 exists' })
+  detail: string;
+}
+
+export class TokenValidationDto {
+  @ApiProperty({ description: 'True when every check passed' })
+  valid: boolean;
+
+  @ApiProperty({ type: [TokenCheckDto] })
+  checks: TokenCheckDto[];
+}
+
+export class TokenRotationDto {
+  @ApiProperty({ example: ['admin_token', 'context_token'] })
+  rotated: string[];
+
+  @ApiProperty({ type: Number, nullable: true, description: 'The dashboard app whose URL now carries the new context token' })
+  dashboardAppId: number | null;
+}
