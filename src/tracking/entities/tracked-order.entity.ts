@@ -1,0 +1,32 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+const bigintAsNumber = { to: (value: number) => value, from: (value: string | null) => (value === null ? null : Number(value)) };
+
+/** What attribution needs to know about an order, copied from `order.changed`. */
+@Entity('tracked_orders')
+export class TrackedOrder {
+  @PrimaryColumn('text')
+  storeId: string;
+
+  @PrimaryColumn('text')
+  orderId: string;
+
+  @Column('text')
+  customerId: string;
+
+  @Column('text')
+  status: string;
+
+  /** Minor units. */
+  @Column('bigint', { transformer: bigintAsNumber })
+  totalAmount: number;
+
+  @Column('text')
+  currency: string;
+
+  @Column('timestamptz')
+  placedAt: Date;
+
+  @Column('timestamptz')
+  updatedAt: Date;
+}
