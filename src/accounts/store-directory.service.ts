@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client';
 import { ChatwootClient } from '../chatwoot/chatwoot.client';
 import type { ChatwootLane } from '../chatwoot/chatwoot-transport';
@@ -73,6 +73,12 @@ export class StoreDirectory {
     const store = await this.find(storeId);
     if (!store) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
     return store;
+  }
+
+  /** Ids of the stores whose Chatwoot account is in one of `states`: what periodic jobs fan out over. */
+  async listStoreIds(states: ChatwootAccountState[] = ['active']): Promise<string[]> {
+    const links = await this.links.find({ where: { state: In(states) }, select: { storeId: true }, order: { storeId: 'ASC' } });
+    return links.map((link) => link.storeId);
   }
 
   async findByChatwootAccountId(accountId: number): Promise<StoreView | null> {

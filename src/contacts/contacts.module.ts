@@ -1,4 +1,40 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { CatalogController } from './catalog.controller';
+import { ContactLinkRepository } from './contact-link.repository';
+import { ContactLinkService } from './contact-link.service';
+import { ContactMergeService } from './contact-merge.service';
+import { ContactSyncRateGuard } from './contact-sync-rate.guard';
+import { ContactSyncController } from './contact-sync.controller';
+import { ContactSyncScheduler } from './contact-sync.scheduler';
+import { ContactSyncService } from './contact-sync.service';
+import { CustomerBasisRepository } from './customer-basis.repository';
+import { CustomerDataService } from './customer-data.service';
+import { CustomerErasureService } from './customer-erasure.service';
+import { CustomerIngestionService } from './customer-ingestion.service';
+import { CustomersController } from './customers.controller';
+import { SyncRunService } from './sync-run.service';
 
-@Module({})
+/**
+ * Platform customers, orders, carts and products; their Chatwoot contacts and attributes.
+ * Other modules use CustomerDataService (reads) and ContactLinkService (webhook-side linking).
+ */
+@Module({
+  imports: [AccountsModule],
+  controllers: [CustomersController, CatalogController, ContactSyncController],
+  providers: [
+    CustomerBasisRepository,
+    ContactLinkRepository,
+    ContactSyncService,
+    ContactLinkService,
+    CustomerDataService,
+    CustomerIngestionService,
+    CustomerErasureService,
+    ContactMergeService,
+    SyncRunService,
+    ContactSyncScheduler,
+    ContactSyncRateGuard,
+  ],
+  exports: [CustomerDataService, ContactLinkService, SyncRunService],
+})
 export class ContactsModule {}

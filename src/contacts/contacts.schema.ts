@@ -1,6 +1,30 @@
 import type { ModuleSchema } from '../database/module-schema';
+import { Cart } from './entities/cart.entity';
+import { ContactLink } from './entities/contact-link.entity';
+import { ContactMerge } from './entities/contact-merge.entity';
+import { ContactSyncSchedule } from './entities/contact-sync-schedule.entity';
+import { Customer } from './entities/customer.entity';
+import { CustomerErasure } from './entities/customer-erasure.entity';
+import { OrderItem } from './entities/order-item.entity';
+import { Order } from './entities/order.entity';
+import { Product } from './entities/product.entity';
+import { SyncRun } from './entities/sync-run.entity';
+import { CreateContacts1764200000000 } from './migrations/CreateContacts1764200000000';
+
+export const CONTACTS_ENTITIES = [
+  Customer,
+  Order,
+  OrderItem,
+  Cart,
+  Product,
+  ContactLink,
+  ContactMerge,
+  CustomerErasure,
+  SyncRun,
+  ContactSyncSchedule,
+];
 
 export const CONTACTS_SCHEMA: ModuleSchema = {
-  entities: [],
-  migrations: [],
+  entities: CONTACTS_ENTITIES,
+  migrations: [CreateContacts1764200000000],
 };

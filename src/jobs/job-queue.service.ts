@@ -21,7 +21,7 @@ export type JobHandler<T> = (data: T, job: PgBoss.Job<T>) => Promise<void>;
 
 export type SendOptions = PgBoss.SendOptions;
 
-/** Lower number runs first: real-time work overtakes bulk work in every queue. */
+/** pg-boss runs higher numbers first: real-time work overtakes bulk work in every queue. */
 export const JobPriority = { realtime: 10, normal: 5, bulk: 0 } as const;
 
 interface Registration {

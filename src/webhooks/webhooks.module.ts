@@ -1,4 +1,51 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsModule } from '../accounts/accounts.module';
+import { ContactsModule } from '../contacts/contacts.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { ChatwootWebhookGuard } from './chatwoot-webhook.guard';
+import { ConversationEffectsService } from './conversation-effects.service';
+import { ConversationsController } from './conversations.controller';
+import { ConversationsService } from './conversations.service';
+import { Conversation } from './entities/conversation.entity';
+import { WebhookDelivery } from './entities/webhook-delivery.entity';
+import { WidgetEvent } from './entities/widget-event.entity';
+import { ContactsCustomerDirectory } from './ports/contacts-customer-directory';
+import { CustomerDirectory } from './ports/customer-directory';
+import { WebhookDeliveriesController } from './webhook-deliveries.controller';
+import { WebhookDeliveriesService } from './webhook-deliveries.service';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { WebhookIntakeService } from './webhook-intake.service';
+import { WebhookMetrics } from './webhook-metrics';
+import { WebhookProcessorService } from './webhook-processor.service';
+import { WebhookReconcileService } from './webhook-reconcile.service';
+import { WebhookSecretCache } from './webhook-secret.cache';
+import { WidgetActivityService } from './widget-activity.service';
+import { WebhooksController } from './webhooks.controller';
 
-@Module({})
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([WebhookDelivery, Conversation, WidgetEvent]),
+    AccountsModule,
+    NotificationsModule,
+    ContactsModule,
+  ],
+  controllers: [WebhooksController, ConversationsController, WebhookDeliveriesController],
+  providers: [
+    WebhookMetrics,
+    WebhookSecretCache,
+    ChatwootWebhookGuard,
+    WebhookDeliveryRepository,
+    WebhookIntakeService,
+    WebhookProcessorService,
+    ConversationEffectsService,
+    WebhookReconcileService,
+    WebhookDeliveriesService,
+    ConversationsService,
+    WidgetActivityService,
+    // The one seam to the contacts module (PayloadCustomerDirectory works without it).
+    { provide: CustomerDirectory, useClass: ContactsCustomerDirectory },
+  ],
+  exports: [ConversationsService, WidgetActivityService],
+})
 export class WebhooksModule {}

@@ -1,6 +1,10 @@
 import type { ModuleSchema } from '../database/module-schema';
+import { Conversation } from './entities/conversation.entity';
+import { WebhookDelivery } from './entities/webhook-delivery.entity';
+import { WidgetEvent } from './entities/widget-event.entity';
+import { CreateWebhooks1764500000100 } from './migrations/CreateWebhooks1764500000100';
 
 export const WEBHOOKS_SCHEMA: ModuleSchema = {
-  entities: [],
-  migrations: [],
+  entities: [WebhookDelivery, Conversation, WidgetEvent],
+  migrations: [CreateWebhooks1764500000100],
 };

@@ -1,0 +1,280 @@
+/**
+ * Webhook intake throughput: the real app (createApp) against a bare node:http + pg server that
+ * does nothing but one INSERT per request, both on the same embedded PostgreSQL, then how fast
+ * a backlog of stored deliveries is processed.
+ */
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { ChatwootAccountLink } from '../src/accounts/entities/chatwoot-account-link.entity';
+import { Store } from '../src/accounts/entities/store.entity';
+import { createApp } from '../src/app.factory';
+import { SecretBox } from '../src/common/crypto/secret-box.service';
+import { loadConfig } from '../src/config/app-config';
+import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { WebhookDeliveryRepository } from '../src/webhooks/webhook-delivery.repository';
+import { WebhookProcessorService } from '../src/webhooks/webhook-processor.service';
+
+const DURATION_S = 8;
+const CONNECTIONS = 50;
+const BACKLOG = 10_000;
+const STORE_ID = 'bench-store';
+const ACCOUNT_ID = 4242;
+const SECRET = 'bench-webhook-secret';
+
+function messagePayload(displayId: number, messageId: number): string {
+  const now = Date.now() / 1000;
+  return JSON.stringify({
+    event: 'message_created',
+    id: messageId,
+    account: { id: ACCOUNT_ID, name: 'Bench' },
+    inbox: { id: 1, name: 'Web' },
+    content: 'Hello, where is my order #1234? It was supposed to arrive yesterday.',
+    content_type: 'text',
+    content_attributes: {},
+    message_type: messageId % 2 ? 'incoming' : 'outgoing',
+    private: false,
+    source_id: null,
+    created_at: new Date().toISOString(),
+    additional_attributes: {},
+    sender:
+      messageId % 2
+        ? { id: 7, name: 'Jane', email: 'jane@example.test', identifier: `cust-${displayId}` }
+        : { id: 3, name: 'Agent', type: 'user' },
+    conversation: {
+      id: displayId,
+      account: { id: ACCOUNT_ID, name: 'Bench' },
+      inbox_id: 1,
+      channel: 'Channel::WebWidget',
+      status: 'open',
+      priority: null,
+      labels: [],
+      custom_attributes: {},
+      additional_attributes: {},
+      meta: {
+        sender: {
+          id: 7,
+          name: 'Jane',
+          identifier: `cust-${displayId}`,
+          custom_attributes: { customer_tier: 'Silver' },
+          type: 'contact',
+        },
+        assignee: null,
+        team: null,
+      },
+      created_at: Math.floor(now) - 60,
+      updated_at: now,
+      last_activity_at: Math.floor(now),
+      timestamp: Math.floor(now),
+    },
+  });
+}
+
+interface LoadResult {
+  rps: number;
+  p99: number;
+  p50: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function load(url: string): Promise<LoadResult> {
+  let counter = 0;
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request: any) => {
+          counter += 1;
+          const body = messagePayload((counter % 500) + 1, counter);
+          const ts = Math.floor(Date.now() / 1000);
+          const signature = `sha256=${createHmac('sha256', SECRET).update(`${ts}.${body}`).digest('hex')}`;
+          return {
+            ...request,
+            body,
+            headers: {
+              'content-type': 'application/json',
+              'x-chatwoot-delivery': randomUUID(),
+              'x-chatwoot-timestamp': String(ts),
+              'x-chatwoot-signature': signature,
+            },
+          };
+        },
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    p50: result.latency.p50,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
+
+async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** The baseline: what a hand-written endpoint does with no framework at all. */
+async function startBare(databaseUrl: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const pool = new Pool({ connectionString: databaseUrl, max: 20 });
+  await pool.query(`create table deliveries (id bigint generated always as identity primary key, store_id text not null,
+    delivery_id text not null, event text not null, body text not null, received_at timestamptz not null default now(),
+    unique (store_id, delivery_id))`);
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const event = (JSON.parse(body) as { event: string }).event;
+      pool
+        .query({
+          name: 'bare_insert',
+          text: 'insert into deliveries (store_id, delivery_id, event, body) values ($1, $2, $3, $4) on conflict do nothing',
+          values: [STORE_ID, req.headers['x-chatwoot-delivery'], event, body],
+        })
+        .then(
+          () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}'),
+          () => res.writeHead(500).end(),
+        );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.end();
+    },
+  };
+}
+
+export async function run(): Promise<{ name: string; metrics: Record<string, number>; notes?: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'webhook-bench-'));
+  const pg = await startEmbeddedPostgres({ dataDir: dir, fsync: false, database: 'postgres' });
+  try {
+    const appDb = await createDatabase(pg.url, `app_${randomBytes(3).toString('hex')}`);
+    const bareDb = await createDatabase(pg.url, `bare_${randomBytes(3).toString('hex')}`);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: appDb,
+      LOG_LEVEL: 'silent',
+      CRON_ENABLED: 'false',
+      // Intake alone is measured; the backlog phase drives the processor directly.
+      JOBS_ENABLED: 'false',
+      WEBHOOK_RATE_PER_MINUTE: '10000000',
+    });
+    const app = await createApp(config);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const appUrl = `${await app.getUrl()}/v1/webhooks/chatwoot/${STORE_ID}`.replace('[::1]', '127.0.0.1');
+    const secrets = app.get(SecretBox);
+    const db = app.get(DataSource);
+    await db.getRepository(Store).insert({
+      id: STORE_ID,
+      name: 'Bench',
+      slug: STORE_ID,
+      email: 'bench@example.test',
+      websiteUrl: 'https://bench.example.test',
+      locale: 'en',
+      timezone: 'UTC',
+      currency: 'EUR',
+      status: 'active',
+      branding: {},
+      notificationUrl: null,
+      notificationSecretEnc: null,
+      settings: {},
+    });
+    await db.getRepository(ChatwootAccountLink).insert({
+      storeId: STORE_ID,
+      state: 'active',
+      accountId: ACCOUNT_ID,
+      webhookSecretEnc: secrets.encrypt(SECRET),
+      teams: {},
+      steps: [],
+    });
+
+    const bare = await startBare(bareDb);
+    await load(bare.url); // warm-up both, so JIT and connection pools are in steady state
+    const bareResult = await load(bare.url);
+    await bare.close();
+    await load(appUrl);
+    const appResult = await load(appUrl);
+
+    // Backlog: 10,000 stored, unprocessed deliveries over 500 conversations.
+    await db.query('delete from webhook_deliveries');
+    const rows = Array.from({ length: BACKLOG }, (_, i) => ({
+      storeId: STORE_ID,
+      deliveryId: `backlog-${i}`,
+      event: 'message_created',
+      accountId: ACCOUNT_ID,
+      signedAt: Math.floor(Date.now() / 1000),
+      body: messagePayload((i % 500) + 1, 1_000_000 + i),
+    }));
+    const repo = app.get(WebhookDeliveryRepository);
+    for (let i = 0; i < rows.length; i += 1000) await repo.insertMany(rows.slice(i, i + 1000));
+    const processor = app.get(WebhookProcessorService);
+    const started = process.hrtime.bigint();
+    await Promise.all([processor.drain(), processor.drain()]);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const left = await repo.pendingCount();
+    const [{ processed }] = await db.query("select count(*)::int as processed from webhook_deliveries where state = 'processed'");
+    await app.close();
+
+    const ratio = appResult.rps / bareResult.rps;
+    return {
+      name: 'webhook-intake',
+      metrics: {
+        app_rps: Math.round(appResult.rps),
+        app_p50_ms: appResult.p50,
+        app_p99_ms: appResult.p99,
+        app_errors: appResult.errors + appResult.non2xx,
+        bare_rps: Math.round(bareResult.rps),
+        bare_p50_ms: bareResult.p50,
+        bare_p99_ms: bareResult.p99,
+        bare_errors: bareResult.errors + bareResult.non2xx,
+        rps_ratio: Math.round(ratio * 1000) / 1000,
+        backlog_deliveries: BACKLOG,
+        backlog_processed: processed,
+        backlog_left: left,
+        backlog_seconds: Math.round(seconds * 100) / 100,
+        backlog_deliveries_per_s: Math.round(processed / seconds),
+      },
+      notes:
+        `${CONNECTIONS} connections x ${DURATION_S} s each after a warm-up run; autocannon, both servers and PostgreSQL share this machine. ` +
+        `Targets: ratio >= 0.8 (stretch >= 1.0), app p99 < 50 ms. Backlog: message_created deliveries for 500 conversations, two drain loops.`,
+    };
+  } finally {
+    await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  run().then(
+    (result) => {
+      console.log(JSON.stringify(result, null, 2));
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,44 @@
+import { Body, Controller, HttpCode, Param, Put, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { PlatformAuth } from '../common/auth/platform-auth.decorator';
+import { ErrorResponseDto } from '../common/errors/error-response.dto';
+import { ContactSyncRateGuard } from './contact-sync-rate.guard';
+import { CustomerIngestionService } from './customer-ingestion.service';
+import { IngestResultDto } from './dto/ingest-result.dto';
+import { OrderParams, ProductParams } from './dto/params.dto';
+import { UpsertOrderDto } from './dto/upsert-order.dto';
+import { UpsertProductDto } from './dto/upsert-product.dto';
+
+@ApiTags('orders and products')
+@PlatformAuth()
+@UseGuards(ContactSyncRateGuard)
+@ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown store (STORE_NOT_FOUND)' })
+@ApiBadRequestResponse({ type: ErrorResponseDto })
+@ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+@Controller('v1/stores/:storeId')
+export class CatalogController {
+  constructor(private readonly ingestion: CustomerIngestionService) {}
+
+  @Put('orders/:orderId')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create or update an order (amounts in minor units; ignored when older than the stored version)' })
+  @ApiOkResponse({ type: IngestResultDto })
+  upsertOrder(@Param() p: OrderParams, @Body() body: UpsertOrderDto): Promise<IngestResultDto> {
+    return this.ingestion.upsertOrder(p.storeId, p.orderId, body);
+  }
+
+  @Put('products/:productId')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create or update a catalogue product (used for recommendations)' })
+  @ApiOkResponse({ type: IngestResultDto })
+  upsertProduct(@Param() p: ProductParams, @Body() body: UpsertProductDto): Promise<IngestResultDto> {
+    return this.ingestion.upsertProduct(p.storeId, p.productId, body);
+  }
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { execute, rowsOf } from './contacts-sql';
+
+export interface LinkRow {
+  customerId: string;
+  contactId: number;
+  lastPushedAttributes: Record<string, unknown>;
+  lastPushedIdentity: Record<string, unknown>;
+  lastPushedHash: string | null;
+  syncedRunId: string | null;
+  syncedResult: string | null;
+}
+
+export interface LinkWrite {
+  customerId: string;
+  contactId: number;
+  attributes: Record<string, unknown>;
+  identity: Record<string, unknown>;
+  hash: string;
+  runId: string | null;
+  result: string;
+}
+
+const SELECT = `select customer_id as "customerId", contact_id as "contactId", last_pushed_attributes as "lastPushedAttributes",
+  last_pushed_identity as "lastPushedIdentity", last_pushed_hash as "lastPushedHash", synced_run_id as "syncedRunId",
+  synced_result as "syncedResult" from contact_links`;
+
+/** The customer ↔ Chatwoot contact links of a store; reads and writes are set-based. */
+@Injectable()
+export class ContactLinkRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async forCustomers(storeId: string, customerIds: string[]): Promise<Map<string, LinkRow>> {
+    if (customerIds.length === 0) return new Map();
+    const rows = await rowsOf<LinkRow>(this.db, `${SELECT} where store_id = $1 and customer_id = any($2::text[])`, [
+      storeId,
+      customerIds,
+    ]);
+    return new Map(rows.map((r) => [r.customerId, r]));
+  }
+
+  /** Most recently synced first: after a merge two customers may share one contact. */
+  byContact(storeId: string, contactId: number): Promise<LinkRow[]> {
+    return rowsOf<LinkRow>(
+      this.db,
+      `${SELECT} where store_id = $1 and contact_id = $2 order by synced_at desc nulls last limit 10`,
+      [storeId, contactId],
+    );
+  }
+
+  /**
+   * One multi-row upsert for a whole chunk. Skips customers erased meanwhile, so a sync that
+   * raced an erasure cannot bring a link back.
+   */
+  async save(storeId: string, writes: LinkWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    await execute(
+      this.db,
+      `insert into contact_links as l (store_id, customer_id, contact_id, last_pushed_attributes, last_pushed_identity,
+                                       last_pushed_hash, synced_at, synced_run_id, synced_result)
+       select $1, w.customer_id, w.contact_id, w.attributes, w.identity, w.hash, now(), w.run_id, w.result
+       from jsonb_to_recordset($2::jsonb) as w(customer_id text, contact_id int, attributes jsonb, identity jsonb, hash text,
+                                               run_id uuid, result text)
+       where exists (select 1 from customers c where c.store_id = $1 and c.customer_id = w.customer_id)
+       on conflict (store_id, customer_id) do update set
+         contact_id = excluded.contact_id, last_pushed_attributes = excluded.last_pushed_attributes,
+         last_pushed_identity = excluded.last_pushed_identity, last_pushed_hash = excluded.last_pushed_hash,
+         synced_at = excluded.synced_at, synced_run_id = excluded.synced_run_id, synced_result = excluded.synced_result`,
+      [
+        storeId,
+        JSON.stringify(
+          writes.map((w) => ({
+            customer_id: w.customerId,
+            contact_id: w.contactId,
+            attributes: w.attributes,
+            identity: w.identity,
+            hash: w.hash,
+            run_id: w.runId,
+            result: w.result,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /**
+   * Points a customer at a contact found by a webhook. A different contact than before resets
+   * what we pushed, so the next sync writes everything to the new one.
+   */
+  async link(storeId: string, customerId: string, contactId: number): Promise<boolean> {
+    const { rows } = await execute<{ customer_id: string }>(
+      this.db,
+      `insert into contact_links as l (store_id, customer_id, contact_id)
+       values ($1, $2, $3)
+       on conflict (store_id, customer_id) do update set contact_id = excluded.contact_id,
+         last_pushed_attributes = '{}', last_pushed_identity = '{}', last_pushed_hash = null, synced_run_id = null, synced_result = null
+       where l.contact_id <> excluded.contact_id
+       returning customer_id`,
+      [storeId, customerId, contactId],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,302 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { resolveStoreSettings } from '../accounts/store-settings';
+import { StoreDirectory, type StoreView } from '../accounts/store-directory.service';
+import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client';
+import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
+import type { ChatwootLane } from '../chatwoot/chatwoot-transport';
+import type { CwContact, CwContactInput } from '../chatwoot/chatwoot.types';
+import { JobPriority, JobQueue } from '../jobs/job-queue.service';
+import { MetricsService } from '../observability/metrics.service';
+import { diffAttributes } from './attributes/attribute-diff';
+import { computeContactAttributes, type CustomerBasis, type StoreFormat } from './attributes/compute-attributes';
+import type { ContactAttributes } from './contact-attributes';
+import { ContactLinkRepository, type LinkRow, type LinkWrite } from './contact-link.repository';
+import { CustomerBasisRepository } from './customer-basis.repository';
+
+export type SyncLane = ChatwootLane;
+export type SyncResult = 'created' | 'updated' | 'unchanged' | 'failed';
+
+export const SYNC_QUEUE = 'contacts.sync';
+/** Updates to one customer within this window coalesce into one sync (pg-boss singleton slot). */
+export const SYNC_DEBOUNCE_SECONDS = 2;
+/** Customers pushed in parallel; the transport caps in-flight calls per store anyway. */
+const PUSH_CONCURRENCY = 8;
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+interface SyncJob {
+  storeId: string;
+  customerId: string;
+}
+
+/** The contact fields we own besides custom attributes. The identifier is set once, never diffed. */
+interface Identity {
+  name: string;
+  email: string;
+  phone_number: string | null;
+}
+
+export interface ChunkOutcome {
+  results: Map<string, SyncResult>;
+  /** A transient Chatwoot failure: the caller lets the job fail so pg-boss retries it. */
+  retryable?: unknown;
+}
+
+interface PushOutcome {
+  result: Exclude<SyncResult, 'failed'>;
+  contactId?: number;
+}
+
+export function storeFormat(store: StoreView): StoreFormat {
+  return {
+    currency: store.currency,
+    locale: store.locale,
+    timezone: store.timezone,
+    tiers: resolveStoreSettings(store.settings).tiers,
+  };
+}
+
+/**
+ * Pushes customers to their Chatwoot contacts: only attributes that differ from what we last
+ * pushed, nothing at all when nothing differs. Links by identifier (= platform customer id) and
+ * adopts an existing contact when Chatwoot refuses a duplicate email or phone.
+ */
+@Injectable()
+export class ContactSyncService {
+  private readonly logger = new Logger(ContactSyncService.name);
+  private readonly synced;
+  private readonly duration;
+
+  constructor(
+    private readonly jobs: JobQueue,
+    private readonly directory: StoreDirectory,
+    private readonly bases: CustomerBasisRepository,
+    private readonly links: ContactLinkRepository,
+    metrics: MetricsService,
+  ) {
+    this.synced = metrics.counter('contacts_synced_total', 'Contacts synced to Chatwoot, by result', ['result']);
+    this.duration = metrics.histogram('contacts_sync_duration_seconds', 'Time to sync one contact to Chatwoot', ['lane']);
+    jobs.register<SyncJob>(SYNC_QUEUE, (data) => this.handleSyncJob(data), { retryLimit: 6, retryDelay: 2, concurrency: 2 });
+  }
+
+  /** Queues a debounced sync of one customer; bursts of updates coalesce per store+customer. */
+  async requestSync(storeId: string, customerId: string, lane: SyncLane = 'realtime'): Promise<void> {
+    await this.jobs.send<SyncJob>(
+      SYNC_QUEUE,
+      { storeId, customerId },
+      {
+        singletonKey: `${storeId}:${customerId}`,
+        singletonSeconds: SYNC_DEBOUNCE_SECONDS,
+        // A request while this slot's job exists goes to the next slot instead of being dropped,
+        // so a change arriving while a sync is running is still pushed.
+        singletonNextSlot: true,
+        priority: lane === 'realtime' ? JobPriority.realtime : JobPriority.bulk,
+      },
+    );
+  }
+
+  private async handleSyncJob({ storeId, customerId }: SyncJob): Promise<void> {
+    const store = await this.directory.find(storeId);
+    // Data is kept for stores without a usable account; the first bulk run after activation syncs it.
+    if (!store || store.chatwoot.state !== 'active') return;
+    const bases = await this.bases.forCustomers(storeId, store.currency, [customerId]);
+    if (bases.length === 0) return;
+    const outcome = await this.syncChunk(store, bases, 'realtime', null);
+    if (outcome.retryable) throw outcome.retryable;
+  }
+
+  /**
+   * Syncs a chunk of customers (bases already loaded set-based): one query for their links, the
+   * Chatwoot calls that are needed, one upsert of the links written. With `runId`, a customer a
+   * previous attempt of the same run already pushed counts as what that attempt did.
+   */
+  async syncChunk(store: StoreView, bases: CustomerBasis[], lane: SyncLane, runId: string | null): Promise<ChunkOutcome> {
+    const api = await this.directory.chatwootFor(store.id, lane);
+    const format = storeFormat(store);
+    const links = await this.links.forCustomers(
+      store.id,
+      bases.map((b) => b.customerId),
+    );
+    const results = new Map<string, SyncResult>();
+    const writes: LinkWrite[] = [];
+    let retryable: unknown;
+
+    const work = async (basis: CustomerBasis) => {
+      if (retryable) return;
+      const stop = this.duration.startTimer({ lane });
+      const link = links.get(basis.customerId);
+      const attributes = computeContactAttributes(basis, format);
+      const identity = identityOf(basis);
+      try {
+        const outcome = await this.pushOne(api, basis.customerId, attributes, identity, link);
+        let result: SyncResult = outcome.result;
+        if (result === 'unchanged' && runId && link?.syncedRunId === runId && isResult(link.syncedResult))
+          result = link.syncedResult;
+        results.set(basis.customerId, result);
+        if (outcome.contactId !== undefined) {
+          writes.push({
+            customerId: basis.customerId,
+            contactId: outcome.contactId,
+            attributes,
+            identity: { ...identity },
+            hash: hashOf(attributes, identity),
+            runId,
+            result,
+          });
+        }
+      } catch (error) {
+        if (error instanceof ChatwootApiError && error.retryable) {
+          retryable ??= error;
+        } else {
+          results.set(basis.customerId, 'failed');
+          this.logger.warn({ err: error, storeId: store.id, customerId: basis.customerId }, 'contact sync failed');
+        }
+      } finally {
+        stop();
+      }
+    };
+
+    try {
+      await runPool(bases, PUSH_CONCURRENCY, work);
+    } finally {
+      // Whatever reached Chatwoot is recorded, even when the chunk as a whole will be retried.
+      await this.links.save(store.id, writes);
+    }
+    for (const result of results.values()) this.synced.inc({ result });
+    return { results, retryable };
+  }
+
+  private async pushOne(
+    api: ChatwootAccountClient,
+    customerId: string,
+    attributes: ContactAttributes,
+    identity: Identity,
+    link: LinkRow | undefined,
+  ): Promise<PushOutcome> {
+    if (link) {
+      if (link.lastPushedHash === hashOf(attributes, identity)) return { result: 'unchanged' };
+      const changed = diffAttributes(link.lastPushedAttributes, attributes);
+      const identityChanges = diffIdentity(link.lastPushedIdentity, identity);
+      if (Object.keys(changed).length === 0 && Object.keys(identityChanges).length === 0) {
+        // Same values, stale hash (e.g. written by an older version): refresh the row, call nothing.
+        return { result: 'unchanged', contactId: link.contactId };
+      }
+      try {
+        await this.update(api, link.contactId, identityChanges, changed);
+        return { result: 'updated', contactId: link.contactId };
+      } catch (error) {
+        // Deleted in Chatwoot: create it again below.
+        if (!(error instanceof ChatwootApiError && error.isNotFound)) throw error;
+      }
+    }
+    return this.createOrAdopt(api, customerId, attributes, identity);
+  }
+
+  private async update(
+    api: ChatwootAccountClient,
+    contactId: number,
+    identityChanges: Partial<Identity>,
+    attributes: Partial<ContactAttributes>,
+  ): Promise<void> {
+    const hasAttributes = Object.keys(attributes).length > 0;
+    const input: CwContactInput = {
+      ...identityInput(identityChanges),
+      ...(hasAttributes ? { custom_attributes: attributes } : {}),
+    };
+    try {
+      await api.updateContact(contactId, input);
+    } catch (error) {
+      // Chatwoot refuses an email/phone another contact holds; the attributes must still arrive.
+      if (!(error instanceof ChatwootApiError && error.isValidation && Object.keys(identityChanges).length > 0)) throw error;
+      this.logger.warn(
+        { contactId, fields: Object.keys(identityChanges) },
+        'Chatwoot refused the new contact details; kept the old',
+      );
+      if (hasAttributes) await api.updateContact(contactId, { custom_attributes: attributes });
+    }
+  }
+
+  private async createOrAdopt(
+    api: ChatwootAccountClient,
+    customerId: string,
+    attributes: ContactAttributes,
+    identity: Identity,
+  ): Promise<PushOutcome> {
+    try {
+      const input: CwContactInput = { ...identityInput(identity), identifier: customerId, custom_attributes: attributes };
+      if (!identity.phone_number) delete input.phone_number;
+      const contact = await api.createContact(input);
+      return { result: 'created', contactId: contact.id };
+    } catch (error) {
+      if (!(error instanceof ChatwootApiError && error.isValidation)) throw error;
+      const existing = await this.findExisting(api, customerId, identity);
+      if (!existing) throw error;
+      const input: CwContactInput = { custom_attributes: attributes };
+      // Never take over an identifier that names another customer.
+      if (!existing.identifier) input.identifier = customerId;
+      if (!existing.name?.trim()) input.name = identity.name;
+      await api.updateContact(existing.id, input);
+      return { result: 'updated', contactId: existing.id };
+    }
+  }
+
+  /** By identifier (filter), then email, then phone (search, compared exactly). */
+  private async findExisting(api: ChatwootAccountClient, customerId: string, identity: Identity): Promise<CwContact | null> {
+    const byIdentifier = await api.filterContacts([
+      { attribute_key: 'identifier', filter_operator: 'equal_to', values: [customerId] },
+    ]);
+    const exact = byIdentifier.payload.find((c) => c.identifier === customerId);
+    if (exact) return exact;
+    const probes: [string | null, (c: CwContact) => boolean][] = [
+      [identity.email, (c) => c.email?.toLowerCase() === identity.email],
+      [identity.phone_number, (c) => c.phone_number === identity.phone_number],
+    ];
+    for (const [query, matches] of probes) {
+      if (!query) continue;
+      const found = await api.searchContacts(query);
+      const hit = found.payload.find(matches);
+      if (hit) return hit;
+    }
+    return null;
+  }
+}
+
+function identityOf(basis: CustomerBasis): Identity {
+  const phone = basis.phone?.replace(/[\s()-]/g, '') ?? null;
+  return { name: basis.name, email: basis.email.trim().toLowerCase(), phone_number: phone && E164.test(phone) ? phone : null };
+}
+
+function diffIdentity(last: Record<string, unknown>, next: Identity): Partial<Identity> {
+  const changes: Partial<Record<keyof Identity, string | null>> = {};
+  for (const key of ['name', 'email', 'phone_number'] as const) {
+    if ((last[key] ?? null) !== next[key]) changes[key] = next[key];
+  }
+  return changes as Partial<Identity>;
+}
+
+/** Chatwoot stores a blank phone as NULL; an absent key leaves the field as it is. */
+function identityInput(identity: Partial<Identity>): CwContactInput {
+  const input: CwContactInput = {};
+  if (identity.name !== undefined) input.name = identity.name;
+  if (identity.email !== undefined) input.email = identity.email;
+  if (identity.phone_number !== undefined) input.phone_number = identity.phone_number ?? '';
+  return input;
+}
+
+export function hashOf(attributes: ContactAttributes, identity: Identity): string {
+  return createHash('sha256')
+    .update(JSON.stringify([attributes, identity]))
+    .digest('hex');
+}
+
+function isResult(value: string | null): value is SyncResult {
+  return value === 'created' || value === 'updated' || value === 'unchanged' || value === 'failed';
+}
+
+async function runPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}

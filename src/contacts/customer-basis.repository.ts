@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { LineItem } from './attributes/cart';
+import type { CustomerBasis } from './attributes/compute-attributes';
+import type { CategoryTotal } from './attributes/favorite-categories';
+import { rowsOf } from './contacts-sql';
+
+/** Categories kept per customer before the top 3 are picked: bounds the row size. */
+const CATEGORY_ROWS = 10;
+
+interface BasisRow {
+  customer_id: string;
+  email: string;
+  name: string;
+  phone: string | null;
+  language: string | null;
+  marketing_consent: boolean;
+  registered_at: Date | null;
+  conversation_count: number;
+  order_count: number;
+  total_spent: string;
+  first_order_at: Date | null;
+  last_order_at: Date | null;
+  categories: CategoryTotal[];
+  cart_items: LineItem[];
+}
+
+/**
+ * Computes the attribute basis of many customers in ONE aggregate query: order figures,
+ * category totals and cart per customer, joined on the batch. Used for a single customer
+ * (real-time sync) and for a page of 500 (bulk run) alike, so both share one definition.
+ */
+@Injectable()
+export class CustomerBasisRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** Up to `limit` customers after `afterCustomerId` in customer-id order (keyset pagination). */
+  page(storeId: string, currency: string, afterCustomerId: string | null, limit: number): Promise<CustomerBasis[]> {
+    return this.load(
+      storeId,
+      currency,
+      `c.store_id = $1 and ($3::text is null or c.customer_id > $3) order by c.customer_id limit $4`,
+      [afterCustomerId, limit],
+    );
+  }
+
+  forCustomers(storeId: string, currency: string, customerIds: string[]): Promise<CustomerBasis[]> {
+    if (customerIds.length === 0) return Promise.resolve([]);
+    return this.load(storeId, currency, `c.store_id = $1 and c.customer_id = any($3::text[])`, [customerIds]);
+  }
+
+  private async load(storeId: string, currency: string, batchFilter: string, params: unknown[]): Promise<CustomerBasis[]> {
+    const rows = await rowsOf<BasisRow>(
+      this.db,
+      `with batch as (
+         select c.* from customers c where ${batchFilter}
+       ),
+       counted as (
+         select o.customer_id, o.order_id, o.total_amount, o.placed_at
+         from orders o join batch b on o.store_id = $1 and o.customer_id = b.customer_id
+         where o.status not in ('cancelled', 'refunded') and o.currency = $2
+       ),
+       totals as (
+         select customer_id, count(*)::int as order_count, sum(total_amount)::bigint as total_spent,
+                min(placed_at) as first_order_at, max(placed_at) as last_order_at
+         from counted group by customer_id
+       ),
+       category_totals as (
+         select co.customer_id, i.category, sum(i.quantity)::int as quantity, sum(i.quantity * i.unit_price)::bigint as spend,
+                row_number() over (partition by co.customer_id
+                                   order by sum(i.quantity) desc, sum(i.quantity * i.unit_price) desc, i.category) as rank
+         from counted co join order_items i on i.store_id = $1 and i.order_id = co.order_id
+         group by co.customer_id, i.category
+       ),
+       categories as (
+         select customer_id,
+                jsonb_agg(jsonb_build_object('category', category, 'quantity', quantity, 'spend', spend) order by rank) as categories
+         from category_totals where rank <= ${CATEGORY_ROWS} group by customer_id
+       )
+       select b.customer_id, b.email, b.name, b.phone, b.language, b.marketing_consent, b.registered_at, b.conversation_count,
+              coalesce(t.order_count, 0) as order_count, coalesce(t.total_spent, 0)::text as total_spent,
+              t.first_order_at, t.last_order_at,
+              coalesce(cat.categories, '[]'::jsonb) as categories, coalesce(cart.items, '[]'::jsonb) as cart_items
+       from batch b
+       left join totals t on t.customer_id = b.customer_id
+       left join categories cat on cat.customer_id = b.customer_id
+       left join carts cart on cart.store_id = $1 and cart.customer_id = b.customer_id
+       order by b.customer_id`,
+      [storeId, currency, ...params],
+    );
+    return rows.map(toBasis);
+  }
+}
+
+function toBasis(row: BasisRow): CustomerBasis {
+  return {
+    customerId: row.customer_id,
+    email: row.email,
+    name: row.name,
+    phone: row.phone,
+    language: row.language,
+    marketingConsent: row.marketing_consent,
+    registeredAt: row.registered_at,
+    orderCount: Number(row.order_count),
+    totalSpent: Number(row.total_spent),
+    firstOrderAt: row.first_order_at,
+    lastOrderAt: row.last_order_at,
+    categories: row.categories.map((c) => ({ category: c.category, quantity: Number(c.quantity), spend: Number(c.spend) })),
+    cartItems: row.cart_items.map((i) => ({ ...i, quantity: Number(i.quantity), unitPrice: Number(i.unitPrice) })),
+    conversationCount: Number(row.conversation_count),
+  };
+}

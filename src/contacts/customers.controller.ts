@@ -1,0 +1,74 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { PlatformAuth } from '../common/auth/platform-auth.decorator';
+import { ErrorResponseDto } from '../common/errors/error-response.dto';
+import { ContactSyncRateGuard } from './contact-sync-rate.guard';
+import { CustomerErasureService } from './customer-erasure.service';
+import { CustomerIngestionService } from './customer-ingestion.service';
+import { ErasureStatusDto } from './dto/erasure-status.dto';
+import { IngestResultDto } from './dto/ingest-result.dto';
+import { CustomerParams } from './dto/params.dto';
+import { UpsertCartDto } from './dto/upsert-cart.dto';
+import { UpsertCustomerDto } from './dto/upsert-customer.dto';
+
+@ApiTags('customers')
+@PlatformAuth()
+@ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown store (STORE_NOT_FOUND)' })
+@ApiBadRequestResponse({ type: ErrorResponseDto })
+@Controller('v1/stores/:storeId/customers/:customerId')
+export class CustomersController {
+  constructor(
+    private readonly ingestion: CustomerIngestionService,
+    private readonly erasure: CustomerErasureService,
+  ) {}
+
+  @Put()
+  @HttpCode(200)
+  @UseGuards(ContactSyncRateGuard)
+  @ApiOperation({ summary: 'Create or update a customer (ignored when older than the stored version)' })
+  @ApiOkResponse({ type: IngestResultDto })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  upsert(@Param() p: CustomerParams, @Body() body: UpsertCustomerDto): Promise<IngestResultDto> {
+    return this.ingestion.upsertCustomer(p.storeId, p.customerId, body);
+  }
+
+  @Put('cart')
+  @HttpCode(200)
+  @UseGuards(ContactSyncRateGuard)
+  @ApiOperation({ summary: "Replace the customer's cart (ignored when older than the stored version)" })
+  @ApiOkResponse({ type: IngestResultDto })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  upsertCart(@Param() p: CustomerParams, @Body() body: UpsertCartDto): Promise<IngestResultDto> {
+    return this.ingestion.upsertCart(p.storeId, p.customerId, body);
+  }
+
+  @Delete()
+  @HttpCode(202)
+  @UseGuards(ContactSyncRateGuard)
+  @ApiOperation({
+    summary: 'Erase a customer (GDPR)',
+    description:
+      'Removes the customer, cart and contact link at once, keeps their orders as anonymous totals, and deletes the ' +
+      'Chatwoot contact in the background. Poll the erasure status until it is done.',
+  })
+  @ApiAcceptedResponse({ type: ErasureStatusDto })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  erase(@Param() p: CustomerParams): Promise<ErasureStatusDto> {
+    return this.erasure.requestErasure(p.storeId, p.customerId);
+  }
+
+  @Get('erasure')
+  @ApiOperation({ summary: 'Progress of an erasure request' })
+  @ApiOkResponse({ type: ErasureStatusDto })
+  erasureStatus(@Param() p: CustomerParams): Promise<ErasureStatusDto> {
+    return this.erasure.status(p.storeId, p.customerId);
+  }
+}

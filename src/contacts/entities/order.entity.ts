@@ -1,0 +1,33 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { OrderStatus } from '../attributes/order-stats';
+
+/** Amounts in integer minor units of `currency`. `customerId` is null once the customer was erased. */
+@Entity('orders')
+export class Order {
+  @PrimaryColumn('text')
+  storeId: string;
+
+  @PrimaryColumn('text')
+  orderId: string;
+
+  @Column('text', { nullable: true })
+  customerId: string | null;
+
+  @Column('text')
+  status: OrderStatus;
+
+  @Column('text')
+  currency: string;
+
+  @Column('bigint')
+  totalAmount: string;
+
+  @Column('timestamptz')
+  placedAt: Date;
+
+  @Column('timestamptz')
+  updatedAt: Date;
+
+  @Column('text', { nullable: true })
+  discountCode: string | null;
+}

@@ -1,0 +1,242 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { StoreDirectory, StoreNotReadyError } from '../accounts/store-directory.service';
+import { resolveStoreSettings } from '../accounts/store-settings';
+import { NotFoundError } from '../common/errors/domain-error';
+import { JobPriority, JobQueue } from '../jobs/job-queue.service';
+import { ContactSyncService, type SyncResult } from './contact-sync.service';
+import { execute, rowsOf } from './contacts-sql';
+import { CustomerBasisRepository } from './customer-basis.repository';
+import type { SyncRunDto } from './dto/sync-run.dto';
+import type { SyncRunTrigger } from './entities/sync-run.entity';
+import { nextSyncAt } from './sync-schedule';
+
+export const BATCH_QUEUE = 'contacts.sync-batch';
+export const SCAN_QUEUE = 'contacts.schedule-scan';
+/** Customers per batch job: one aggregate query computes all their attributes. */
+export const BATCH_SIZE = 500;
+/** Progress (cursor, counters, links) is persisted after every chunk: a restart redoes at most one. */
+export const CHUNK_SIZE = 100;
+const LEASE = "interval '5 minutes'";
+/** A running run without progress for this long lost its batch job; the scan re-sends it. */
+const STALLED_AFTER = "interval '10 minutes'";
+
+interface BatchJob {
+  runId: string;
+}
+
+interface RunRow {
+  id: string;
+  store_id: string;
+  trigger: SyncRunTrigger;
+  state: 'running' | 'done' | 'failed';
+  total: number;
+  done: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  cursor: string | null;
+  last_error: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
+/**
+ * Bulk sync of a whole store: a run is a row with a cursor; each batch job claims the run (a
+ * lease, so two jobs never work one run), syncs the next 500 customers after the cursor in
+ * chunks, persists cursor and counters per chunk and chains the next batch. A restart resumes
+ * after the cursor: pg-boss retries the interrupted job, which re-claims its own lease.
+ */
+@Injectable()
+export class SyncRunService {
+  private readonly logger = new Logger(SyncRunService.name);
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly jobs: JobQueue,
+    private readonly directory: StoreDirectory,
+    private readonly bases: CustomerBasisRepository,
+    private readonly sync: ContactSyncService,
+  ) {
+    jobs.register<BatchJob>(BATCH_QUEUE, (data, job) => this.processBatch(data.runId, job.id), {
+      retryLimit: 20,
+      retryDelay: 2,
+      expireInSeconds: 900,
+    });
+    jobs.register(SCAN_QUEUE, async () => void (await this.scan()), { retryLimit: 1, retryDelay: 30 });
+  }
+
+  /** Starts a run for the store, or returns the one already running. 409 without an active account. */
+  async startRun(storeId: string, trigger: SyncRunTrigger): Promise<SyncRunDto> {
+    const store = await this.directory.get(storeId);
+    if (store.chatwoot.state !== 'active') throw new StoreNotReadyError(storeId, store.chatwoot.state);
+    const [created] = await rowsOf<RunRow>(
+      this.db,
+      `insert into sync_runs (store_id, trigger, state, total)
+       select $1, $2, 'running', (select count(*) from customers where store_id = $1)
+       on conflict (store_id) where state = 'running' do nothing
+       returning *`,
+      [storeId, trigger],
+    );
+    if (!created) {
+      const [running] = await rowsOf<RunRow>(this.db, `select * from sync_runs where store_id = $1 and state = 'running'`, [
+        storeId,
+      ]);
+      if (running) return toDto(running);
+      return this.startRun(storeId, trigger);
+    }
+    await this.sendBatch(created.id);
+    return toDto(created);
+  }
+
+  async getRun(storeId: string, runId: string): Promise<SyncRunDto> {
+    const [row] = await rowsOf<RunRow>(this.db, 'select * from sync_runs where store_id = $1 and id = $2', [storeId, runId]);
+    if (!row) throw new NotFoundError(`Sync run ${runId}`, 'SYNC_RUN_NOT_FOUND');
+    return toDto(row);
+  }
+
+  private sendBatch(runId: string): Promise<string | null> {
+    return this.jobs.send<BatchJob>(BATCH_QUEUE, { runId }, { priority: JobPriority.bulk });
+  }
+
+  /** One batch of a run. Public for the bench and tests; normally called by the batch queue. */
+  async processBatch(runId: string, jobId: string): Promise<void> {
+    const [run] = await rowsOf<RunRow>(
+      this.db,
+      `update sync_runs set lease_owner = $2, lease_until = now() + ${LEASE}, updated_at = now()
+       where id = $1 and state = 'running' and (lease_owner is null or lease_owner = $2 or lease_until < now())
+       returning *`,
+      [runId, jobId],
+    );
+    // Finished, or another job holds the run: that one chains the next batch.
+    if (!run) return;
+
+    const store = await this.directory.find(run.store_id);
+    if (!store || store.chatwoot.state !== 'active') {
+      await this.finish(runId, 'failed', `store has no active Chatwoot account (${store?.chatwoot.state ?? 'unknown store'})`);
+      return;
+    }
+    const bases = await this.bases.page(run.store_id, store.currency, run.cursor, BATCH_SIZE);
+    for (let i = 0; i < bases.length; i += CHUNK_SIZE) {
+      const chunk = bases.slice(i, i + CHUNK_SIZE);
+      let outcome;
+      try {
+        outcome = await this.sync.syncChunk(store, chunk, 'bulk', runId);
+      } catch (error) {
+        if (error instanceof StoreNotReadyError) {
+          await this.finish(runId, 'failed', error.message);
+          return;
+        }
+        throw error;
+      }
+      // Keep the lease and let pg-boss retry: the retry resumes at this chunk.
+      if (outcome.retryable) throw outcome.retryable;
+      const counts = countResults(outcome.results);
+      await execute(
+        this.db,
+        `update sync_runs set done = done + $3, created = created + $4, updated = updated + $5, unchanged = unchanged + $6,
+           failed = failed + $7, cursor = $8, lease_until = now() + ${LEASE}, updated_at = now()
+         where id = $1 and lease_owner = $2`,
+        [
+          runId,
+          jobId,
+          chunk.length,
+          counts.created,
+          counts.updated,
+          counts.unchanged,
+          counts.failed,
+          chunk[chunk.length - 1].customerId,
+        ],
+      );
+    }
+    if (bases.length < BATCH_SIZE) {
+      await this.finish(runId, 'done', null);
+      return;
+    }
+    await execute(this.db, 'update sync_runs set lease_owner = null, lease_until = null where id = $1 and lease_owner = $2', [
+      runId,
+      jobId,
+    ]);
+    await this.sendBatch(runId);
+  }
+
+  private async finish(runId: string, state: 'done' | 'failed', error: string | null): Promise<void> {
+    await execute(
+      this.db,
+      `update sync_runs set state = $2, last_error = $3, finished_at = now(), updated_at = now(), lease_owner = null,
+         lease_until = null, total = greatest(total, done)
+       where id = $1 and state = 'running'`,
+      [runId, state, error],
+    );
+  }
+
+  /**
+   * The periodic tick: starts a run for every store with customers whose schedule is due (the
+   * first time a store is seen with an active account counts as due: its initial sync), and
+   * re-sends the batch job of runs that stopped making progress.
+   */
+  async scan(now = new Date()): Promise<{ started: string[] }> {
+    // Distinct store ids by skip scan over the primary key: cheap however many customers there are.
+    const stores = await rowsOf<{ store_id: string; next_run_at: Date | null }>(
+      this.db,
+      `with recursive ids as (
+         (select store_id from customers order by store_id limit 1)
+         union all
+         select (select c.store_id from customers c where c.store_id > ids.store_id order by c.store_id limit 1)
+         from ids where ids.store_id is not null
+       )
+       select ids.store_id, s.next_run_at from ids left join contact_sync_schedules s on s.store_id = ids.store_id
+       where ids.store_id is not null`,
+    );
+    const started: string[] = [];
+    for (const { store_id: storeId, next_run_at: nextRunAt } of stores) {
+      if (nextRunAt && nextRunAt > now) continue;
+      try {
+        const store = await this.directory.find(storeId);
+        if (!store || store.chatwoot.state !== 'active') continue;
+        const run = await this.startRun(storeId, 'schedule');
+        const next = nextSyncAt(resolveStoreSettings(store.settings).contactSyncCron, store.timezone, now);
+        await execute(
+          this.db,
+          `insert into contact_sync_schedules (store_id, next_run_at, last_run_id) values ($1, $2, $3)
+           on conflict (store_id) do update set next_run_at = excluded.next_run_at, last_run_id = excluded.last_run_id`,
+          [storeId, next, run.id],
+        );
+        started.push(storeId);
+      } catch (error) {
+        this.logger.warn({ err: error, storeId }, 'scheduled contact sync could not start');
+      }
+    }
+    const stalled = await rowsOf<{ id: string }>(
+      this.db,
+      `select id from sync_runs where state = 'running' and updated_at < now() - ${STALLED_AFTER} limit 100`,
+    );
+    for (const { id } of stalled) await this.sendBatch(id);
+    return { started };
+  }
+}
+
+function countResults(results: Map<string, SyncResult>): Record<SyncResult, number> {
+  const counts: Record<SyncResult, number> = { created: 0, updated: 0, unchanged: 0, failed: 0 };
+  for (const result of results.values()) counts[result]++;
+  return counts;
+}
+
+function toDto(row: RunRow): SyncRunDto {
+  return {
+    id: row.id,
+    storeId: row.store_id,
+    state: row.state,
+    trigger: row.trigger,
+    total: row.total,
+    done: row.done,
+    created: row.created,
+    updated: row.updated,
+    unchanged: row.unchanged,
+    failed: row.failed,
+    startedAt: row.started_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    error: row.last_error,
+  };
+}

@@ -1,0 +1,146 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { StoreDirectory } from '../accounts/store-directory.service';
+import { resolveStoreSettings } from '../accounts/store-settings';
+import type { CwPriority } from '../chatwoot/chatwoot.types';
+import { JobQueue } from '../jobs/job-queue.service';
+import { NotificationService } from '../notifications/notification.service';
+import { matchAssignmentRule, mergeLabels, resolveTeamId } from './conversation-routing';
+import { Conversation } from './entities/conversation.entity';
+import { CustomerDirectory } from './ports/customer-directory';
+
+export const CONVERSATION_EFFECTS_QUEUE = 'webhooks.effects';
+export const LOW_CSAT_LABEL = 'low-csat';
+
+export type ConversationEffect =
+  | { kind: 'opened'; storeId: string; displayId: number }
+  | { kind: 'resolved'; storeId: string; displayId: number; resolvedAt: string }
+  | { kind: 'low_csat'; storeId: string; displayId: number; rating: number };
+
+/**
+ * What a conversation change causes outside our tables: contact sync, auto-assignment in
+ * Chatwoot, manager alerts and follow-ups. Each runs as a retried job and is idempotent
+ * (routed_at guard, notification dedupe keys, labels read-then-add).
+ */
+@Injectable()
+export class ConversationEffectsService {
+  private readonly logger = new Logger(ConversationEffectsService.name);
+
+  constructor(
+    @InjectRepository(Conversation) private readonly conversations: Repository<Conversation>,
+    private readonly stores: StoreDirectory,
+    private readonly customers: CustomerDirectory,
+    private readonly notifications: NotificationService,
+    jobs: JobQueue,
+  ) {
+    jobs.register<ConversationEffect>(CONVERSATION_EFFECTS_QUEUE, (effect) => this.run(effect), {
+      retryLimit: 6,
+      retryDelay: 2,
+      concurrency: 2,
+    });
+  }
+
+  async run(effect: ConversationEffect): Promise<void> {
+    const conversation = await this.conversations.findOne({ where: { storeId: effect.storeId, displayId: effect.displayId } });
+    if (!conversation) return;
+    if (effect.kind === 'opened') await this.opened(conversation);
+    else if (effect.kind === 'resolved') await this.resolved(conversation, effect.resolvedAt);
+    else await this.lowCsat(conversation, effect.rating);
+  }
+
+  private async opened(c: Conversation): Promise<void> {
+    if (c.customerId) {
+      await this.customers.requestSync(c.storeId, c.customerId, 'realtime');
+      await this.customers.noteConversation(c.storeId, c.customerId);
+    }
+    if (c.routedAt) return;
+    const store = await this.stores.get(c.storeId);
+    const tier =
+      (await this.customers.tierOf(c.storeId, c.customerId, {
+        contactId: c.contactId,
+        identifier: c.customerId,
+        email: null,
+        customAttributes: c.customerTier ? { customer_tier: c.customerTier } : {},
+      })) ?? c.customerTier;
+    const rule = matchAssignmentRule(resolveStoreSettings(store.settings).autoAssignment, tier);
+    if (rule && store.chatwoot.state === 'active') {
+      const api = await this.stores.chatwootFor(c.storeId, 'realtime');
+      const teamId = resolveTeamId(rule.team, store.chatwoot.teams);
+      if (teamId !== undefined && c.teamId !== teamId) await api.assignTeam(c.displayId, teamId);
+      if (rule.agentId !== undefined && c.assigneeId !== rule.agentId) await api.assignAgent(c.displayId, rule.agentId);
+      if (rule.priority && c.priority !== rule.priority) await api.togglePriority(c.displayId, rule.priority as CwPriority);
+      const labels = mergeLabels(await api.getConversationLabels(c.displayId), rule.labels);
+      if (labels) await api.setConversationLabels(c.displayId, labels);
+      const claimed = await this.conversations.update(
+        { storeId: c.storeId, displayId: c.displayId, routedAt: IsNull() },
+        { routedAt: new Date() },
+      );
+      if (!claimed.affected) return;
+      await api.privateNote(
+        c.displayId,
+        `VIP customer (${tier} tier)${c.customerId ? `, customer ${c.customerId}` : ''}: routed${teamId ? ' to the VIP team' : ''}` +
+          `${rule.priority ? ` with ${rule.priority} priority` : ''}.`,
+      );
+      if (rule.notifyManagers !== false) {
+        await this.notifications.notify(
+          c.storeId,
+          'manager.vip_conversation',
+          { conversationId: c.displayId, customerId: c.customerId, contactId: c.contactId, tier, teamId: teamId ?? null },
+          { dedupeKey: `manager.vip_conversation:${c.displayId}` },
+        );
+      }
+      this.logger.log({ storeId: c.storeId, displayId: c.displayId, tier }, 'VIP conversation routed');
+      return;
+    }
+    await this.conversations.update({ storeId: c.storeId, displayId: c.displayId, routedAt: IsNull() }, { routedAt: new Date() });
+  }
+
+  private async resolved(c: Conversation, resolvedAt: string): Promise<void> {
+    const store = await this.stores.find(c.storeId);
+    const followUps = resolveStoreSettings(store?.settings).followUps;
+    if (!followUps.cartReminder || !c.customerId) return;
+    if (!(await this.customers.hasNonEmptyCart(c.storeId, c.customerId))) return;
+    await this.notifications.notify(
+      c.storeId,
+      'follow_up.cart_reminder',
+      { conversationId: c.displayId, customerId: c.customerId, contactId: c.contactId, resolvedAt },
+      { dedupeKey: `follow_up.cart_reminder:${c.displayId}:${resolvedAt}`, delayMs: followUps.cartReminderDelayMinutes * 60_000 },
+    );
+  }
+
+  private async lowCsat(c: Conversation, rating: number): Promise<void> {
+    const store = await this.stores.get(c.storeId);
+    const settings = resolveStoreSettings(store.settings);
+    const data = {
+      conversationId: c.displayId,
+      customerId: c.customerId,
+      contactId: c.contactId,
+      rating,
+      feedback: c.csatFeedback,
+    };
+    const first = await this.notifications.notify(
+      c.storeId,
+      'manager.low_csat',
+      { ...data, assigneeId: c.assigneeId },
+      {
+        dedupeKey: `manager.low_csat:${c.displayId}`,
+      },
+    );
+    await this.notifications.notify(c.storeId, 'follow_up.low_csat', data, {
+      dedupeKey: `follow_up.low_csat:${c.displayId}`,
+      delayMs: settings.followUps.lowCsatDelayMinutes * 60_000,
+    });
+    if (store.chatwoot.state !== 'active') return;
+    // Escalation is visible to agents too: a label to filter on and a note explaining it.
+    const api = await this.stores.chatwootFor(c.storeId, 'realtime');
+    const labels = mergeLabels(await api.getConversationLabels(c.displayId), [LOW_CSAT_LABEL]);
+    if (labels) await api.setConversationLabels(c.displayId, labels);
+    if (first.created) {
+      await api.privateNote(
+        c.displayId,
+        `Low CSAT: the customer rated this conversation ${rating}/5${c.csatFeedback ? ` ("${c.csatFeedback}")` : ''}. Managers were notified.`,
+      );
+    }
+  }
+}

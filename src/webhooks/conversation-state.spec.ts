@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { ConversationSnapshot } from './chatwoot-payload';
+import { isAnnounced, planConversationUpdate, type StoredConversationState } from './conversation-state';
+
+const created = new Date('2026-01-01T10:00:00Z');
+
+function snap(patch: Partial<ConversationSnapshot>): ConversationSnapshot {
+  return {
+    displayId: 1,
+    accountId: 1,
+    inboxId: 1,
+    status: 'open',
+    priority: null,
+    labels: [],
+    contact: { contactId: 1, identifier: 'c1', email: null, customAttributes: {} },
+    assigneeId: null,
+    teamId: null,
+    createdAt: created,
+    updatedAt: created.getTime() / 1000,
+    lastActivityAt: created,
+    firstReplyAt: null,
+    ...patch,
+  };
+}
+
+function stored(patch: Partial<StoredConversationState>): StoredConversationState {
+  return {
+    status: 'open',
+    assigneeId: null,
+    teamId: null,
+    priority: null,
+    lastEventAt: created.getTime() / 1000,
+    createdAt: created,
+    resolvedAt: null,
+    ...patch,
+  };
+}
+
+const t0 = created.getTime() / 1000;
+
+describe('planConversationUpdate', () => {
+  it('treats an unknown conversation as new', () => {
+    const plan = planConversationUpdate(null, snap({}));
+    expect(plan.transitions.isNew).toBe(true);
+    expect(isAnnounced(plan.transitions)).toBe(true);
+  });
+
+  it('records resolution time when a conversation becomes resolved', () => {
+    const plan = planConversationUpdate(stored({}), snap({ status: 'resolved', updatedAt: t0 + 600.5 }));
+    expect(plan.transitions.resolved).toBe(true);
+    expect(plan.transitions.statusChanged).toBe(true);
+    expect(plan.resolutionSeconds).toBe(601);
+    expect(plan.reopenIncrement).toBe(0);
+  });
+
+  it('counts a reopen from resolved to open', () => {
+    const prev = stored({ status: 'resolved', lastEventAt: t0 + 600, resolvedAt: new Date(created.getTime() + 600_000) });
+    const plan = planConversationUpdate(prev, snap({ status: 'open', updatedAt: t0 + 700 }));
+    expect(plan.transitions.reopened).toBe(true);
+    expect(plan.reopenIncrement).toBe(1);
+    expect(plan.resolutionSeconds).toBe(600);
+  });
+
+  it('ignores an older or identical snapshot', () => {
+    const prev = stored({ status: 'resolved', lastEventAt: t0 + 600 });
+    for (const updatedAt of [t0 + 300, t0 + 600]) {
+      const plan = planConversationUpdate(prev, snap({ status: 'open', assigneeId: 4, updatedAt }));
+      expect(plan.transitions.stale).toBe(true);
+      expect(plan.reopenIncrement).toBe(0);
+      expect(isAnnounced(plan.transitions)).toBe(false);
+    }
+  });
+
+  it('notices assignment, team and priority changes', () => {
+    const plan = planConversationUpdate(stored({}), snap({ assigneeId: 7, teamId: 2, priority: 'high', updatedAt: t0 + 1 }));
+    expect(plan.transitions).toMatchObject({
+      assigneeChanged: true,
+      teamChanged: true,
+      priorityChanged: true,
+      statusChanged: false,
+    });
+    expect(isAnnounced(plan.transitions)).toBe(true);
+  });
+});

@@ -1,0 +1,92 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { InvalidRequestError, TooManyRequestsError } from '../common/errors/domain-error';
+import { RateLimitService } from '../common/rate-limit/rate-limit.service';
+import { AppConfig } from '../config/app-config';
+import { JobQueue } from '../jobs/job-queue.service';
+import type { VerifiedWebhook, WebhookRequest } from './chatwoot-webhook.guard';
+import { DeliveryBatcher } from './delivery-batcher';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { WebhookMetrics } from './webhook-metrics';
+
+export const DRAIN_QUEUE = 'webhooks.drain';
+/** At most one drain job per this many ms per instance, however many deliveries arrive. */
+const WAKE_INTERVAL_MS = 50;
+const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface IntakeAck {
+  received: true;
+  duplicate: boolean;
+}
+
+/**
+ * The hot path: the guard has verified the signature; here the delivery is stored (one shared
+ * INSERT per event-loop turn) and a worker is woken. Processing happens in the drain job.
+ */
+@Injectable()
+export class WebhookIntakeService implements OnModuleDestroy {
+  private readonly batcher: DeliveryBatcher;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private lastWake = 0;
+
+  constructor(
+    private readonly deliveries: WebhookDeliveryRepository,
+    private readonly rateLimits: RateLimitService,
+    private readonly jobs: JobQueue,
+    private readonly config: AppConfig,
+    private readonly metrics: WebhookMetrics,
+  ) {
+    this.batcher = new DeliveryBatcher((rows) => this.deliveries.insertMany(rows));
+  }
+
+  async accept(request: WebhookRequest): Promise<IntakeAck> {
+    const verified = request.chatwootWebhook as VerifiedWebhook;
+    const body = request.body as Record<string, unknown> | null;
+    if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.event !== 'string' || body.event === '') {
+      this.metrics.count('malformed');
+      throw new InvalidRequestError('The webhook body must be a JSON object with an "event" name', 'MALFORMED_WEBHOOK');
+    }
+    try {
+      await this.rateLimits.consume('webhooks', verified.storeId, this.config.WEBHOOK_RATE_PER_MINUTE, 60, 'webhook deliveries');
+    } catch (error) {
+      if (error instanceof TooManyRequestsError) this.metrics.count('rate_limited');
+      throw error;
+    }
+    const raw = request.rawBody ?? Buffer.from(JSON.stringify(body));
+    const inserted = await this.batcher.add({
+      storeId: verified.storeId,
+      deliveryId: deliveryIdOf(request, raw),
+      event: body.event.slice(0, 100),
+      accountId: verified.accountId,
+      signedAt: verified.timestamp,
+      body: raw.toString('utf8'),
+    });
+    this.metrics.count(inserted ? 'accepted' : 'duplicate');
+    if (inserted) this.wake();
+    return { received: true, duplicate: !inserted };
+  }
+
+  /** Trailing-edge throttle: every stored delivery is followed by a drain job sent after it. */
+  wake(): void {
+    if (this.wakeTimer) return;
+    const wait = Math.max(0, this.lastWake + WAKE_INTERVAL_MS - Date.now());
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.lastWake = Date.now();
+      void this.jobs.send(DRAIN_QUEUE, {}).catch(() => undefined);
+    }, wait);
+  }
+
+  onModuleDestroy(): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+  }
+}
+
+/** X-Chatwoot-Delivery, or (pre-v4.11 Chatwoot sends none) a hash of the signed bytes so a resend still dedupes. */
+function deliveryIdOf(request: WebhookRequest, raw: Buffer): string {
+  const value = request.headers['x-chatwoot-delivery'];
+  const id = Array.isArray(value) ? value[0] : value;
+  if (id && DELIVERY_ID.test(id)) return id;
+  if (id) throw new InvalidRequestError('X-Chatwoot-Delivery is not a valid delivery id', 'MALFORMED_WEBHOOK');
+  return `sha256:${createHash('sha256').update(String(request.chatwootWebhook?.timestamp)).update('.').update(raw).digest('hex')}`;
+}

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import type { Counter, Histogram } from 'prom-client';
+import { MetricsService } from '../observability/metrics.service';
+
+export type IntakeResult = 'accepted' | 'duplicate' | 'bad_signature' | 'stale' | 'unknown_store' | 'malformed' | 'rate_limited';
+
+/** The module's instruments, created once and shared by the guard, intake and workers. */
+@Injectable()
+export class WebhookMetrics {
+  readonly deliveries: Counter<'result'>;
+  readonly processing: Histogram<'event'>;
+  readonly conversations: Counter<'event'>;
+
+  constructor(metrics: MetricsService) {
+    this.deliveries = metrics.counter('webhook_deliveries_total', 'Chatwoot webhook deliveries by intake result', ['result']);
+    this.processing = metrics.histogram('webhook_processing_duration_seconds', 'Time to process one stored delivery', ['event']);
+    this.conversations = metrics.counter('conversations_processed_total', 'Conversation-bearing webhook events applied', [
+      'event',
+    ]);
+  }
+
+  count(result: IntakeResult): void {
+    this.deliveries.inc({ result });
+  }
+}
