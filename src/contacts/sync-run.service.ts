@@ -65,6 +65,8 @@ export class SyncRunService {
       expireInSeconds: 900,
     });
     jobs.register(SCAN_QUEUE, async () => void (await this.scan()), { retryLimit: 1, retryDelay: 30 });
+    // A newly provisioned account gets its contacts at once, not at the next schedule scan.
+    jobs.on('store.provisioned', 'contacts.first-sync', async ({ storeId }) => void (await this.startRun(storeId, 'schedule')));
   }
 
   /** Starts a run for the store, or returns the one already running. 409 without an active account. */

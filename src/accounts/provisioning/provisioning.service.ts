@@ -116,6 +116,7 @@ export class ProvisioningService implements OnApplicationBootstrap {
       if (await this.transition(storeId, ['provisioning'], suspended ? 'suspended' : 'active')) {
         this.created.inc();
         this.logger.log(`store ${storeId}: Chatwoot account ${link.accountId} provisioned`);
+        await this.jobs.publish('store.provisioned', { storeId, accountId: link.accountId! });
       }
     });
   }

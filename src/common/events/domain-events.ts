@@ -32,6 +32,8 @@ export interface DomainEvents {
     assigneeId: number | null;
     sessionId?: string | null;
   };
+  /** accounts: the store's Chatwoot account is ready for the first time (contacts starts its first sync). */
+  'store.provisioned': { storeId: string; accountId: number };
   /** accounts: the store is being deleted; every module drops the store's rows. */
   'store.deleted': { storeId: string };
 }
