@@ -4,8 +4,10 @@
  * a backlog of stored deliveries is processed.
  */
 import 'reflect-metadata';
-import autocannon from 'autocannon';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { messagePayload, type LoadResult } from './support/webhook-load';
+import { ACCOUNT_ID, SECRET } from './support/webhook-bench-constants';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,100 +28,26 @@ const DURATION_S = 8;
 const CONNECTIONS = 50;
 const BACKLOG = 10_000;
 const STORE_ID = 'bench-store';
-const ACCOUNT_ID = 4242;
-const SECRET = 'bench-webhook-secret';
 
-function messagePayload(displayId: number, messageId: number): string {
-  const now = Date.now() / 1000;
-  return JSON.stringify({
-    event: 'message_created',
-    id: messageId,
-    account: { id: ACCOUNT_ID, name: 'Bench' },
-    inbox: { id: 1, name: 'Web' },
-    content: 'Hello, where is my order #1234? It was supposed to arrive yesterday.',
-    content_type: 'text',
-    content_attributes: {},
-    message_type: messageId % 2 ? 'incoming' : 'outgoing',
-    private: false,
-    source_id: null,
-    created_at: new Date().toISOString(),
-    additional_attributes: {},
-    sender:
-      messageId % 2
-        ? { id: 7, name: 'Jane', email: 'jane@example.test', identifier: `cust-${displayId}` }
-        : { id: 3, name: 'Agent', type: 'user' },
-    conversation: {
-      id: displayId,
-      account: { id: ACCOUNT_ID, name: 'Bench' },
-      inbox_id: 1,
-      channel: 'Channel::WebWidget',
-      status: 'open',
-      priority: null,
-      labels: [],
-      custom_attributes: {},
-      additional_attributes: {},
-      meta: {
-        sender: {
-          id: 7,
-          name: 'Jane',
-          identifier: `cust-${displayId}`,
-          custom_attributes: { customer_tier: 'Silver' },
-          type: 'contact',
-        },
-        assignee: null,
-        team: null,
-      },
-      created_at: Math.floor(now) - 60,
-      updated_at: now,
-      last_activity_at: Math.floor(now),
-      timestamp: Math.floor(now),
-    },
-  });
-}
-
-interface LoadResult {
-  rps: number;
-  p99: number;
-  p50: number;
-  errors: number;
-  non2xx: number;
-}
-
-async function load(url: string): Promise<LoadResult> {
-  let counter = 0;
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: DURATION_S,
-    requests: [
+/** Load from a second process, as a real client would be. */
+function load(url: string): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(__dirname, 'support', 'webhook-load.ts'), url, String(CONNECTIONS), String(DURATION_S)],
       {
-        method: 'POST',
-        setupRequest: (request: any) => {
-          counter += 1;
-          const body = messagePayload((counter % 500) + 1, counter);
-          const ts = Math.floor(Date.now() / 1000);
-          const signature = `sha256=${createHmac('sha256', SECRET).update(`${ts}.${body}`).digest('hex')}`;
-          return {
-            ...request,
-            body,
-            headers: {
-              'content-type': 'application/json',
-              'x-chatwoot-delivery': randomUUID(),
-              'x-chatwoot-timestamp': String(ts),
-              'x-chatwoot-signature': signature,
-            },
-          };
-        },
+        stdio: ['ignore', 'pipe', 'inherit'],
       },
-    ],
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!) as LoadResult)
+        : reject(new Error(`load generator exited ${code}`)),
+    );
   });
-  return {
-    rps: result.requests.average,
-    p99: result.latency.p99,
-    p50: result.latency.p50,
-    errors: result.errors,
-    non2xx: result.non2xx,
-  };
 }
 
 async function createDatabase(adminUrl: string, name: string): Promise<string> {
