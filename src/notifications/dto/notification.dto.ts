@@ -1,11 +1,11 @@
+import { PageQueryDto } from '../../common/http/page-query.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Notification, NotificationState } from '../entities/notification.entity';
 
 const STATES: NotificationState[] = ['pending', 'delivered', 'failed', 'skipped'];
 
-export class ListNotificationsQueryDto {
+export class ListNotificationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: STATES })
   @IsOptional()
   @IsIn(STATES)
@@ -16,21 +16,6 @@ export class ListNotificationsQueryDto {
   @IsString()
   @MaxLength(100)
   type?: string;
-
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  pageSize?: number;
 }
 
 export class NotificationDto {

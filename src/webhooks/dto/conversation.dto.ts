@@ -1,10 +1,10 @@
+import { PageQueryDto } from '../../common/http/page-query.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDateString, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
 const STATUSES = ['open', 'resolved', 'pending', 'snoozed'];
 
-export class ListConversationsQueryDto {
+export class ListConversationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: STATUSES })
   @IsOptional()
   @IsIn(STATUSES)
@@ -15,21 +15,6 @@ export class ListConversationsQueryDto {
   @IsString()
   @MaxLength(200)
   customerId?: string;
-
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  pageSize?: number;
 }
 
 export class AnalyticsQueryDto {

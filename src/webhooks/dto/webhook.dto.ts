@@ -1,6 +1,6 @@
+import { PageQueryDto } from '../../common/http/page-query.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { DeliveryState, WebhookDelivery } from '../entities/webhook-delivery.entity';
 
 const DELIVERY_STATES: DeliveryState[] = ['pending', 'processing', 'processed', 'ignored', 'failed'];
@@ -13,7 +13,7 @@ export class WebhookAckDto {
   duplicate: boolean;
 }
 
-export class ListDeliveriesQueryDto {
+export class ListDeliveriesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATES })
   @IsOptional()
   @IsIn(DELIVERY_STATES)
@@ -30,21 +30,6 @@ export class ListDeliveriesQueryDto {
   @IsString()
   @MaxLength(100)
   event?: string;
-
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  pageSize?: number;
 }
 
 export class DeliveryIdParamDto {
