@@ -234,11 +234,12 @@ describe('Chatwoot webhooks', () => {
       await t.fake.sendWebhook(s.accountId, reopened);
       await t.fake.sendWebhook(s.accountId, resolved);
       await t.fake.sendWebhook(s.accountId, assigned);
+      // Every delivery finished (not merely picked up), so the final state is settled.
       await eventually(async () => {
-        const { body } = await t.request('GET', '/v1/admin/webhook-deliveries', {
-          query: { storeId: s.storeId, state: 'pending' },
-        });
-        expect(body.total).toBe(0);
+        for (const state of ['pending', 'processing']) {
+          const { body } = await t.request('GET', '/v1/admin/webhook-deliveries', { query: { storeId: s.storeId, state } });
+          expect(body.total).toBe(0);
+        }
       });
       const { body } = await conversation(displayId);
       expect(body).toMatchObject({ status: 'open', assigneeId: agentId, reopenCount: 0 });
