@@ -1,0 +1,241 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { resolveStoreSettings } from '../accounts/store-settings';
+import { StoreDirectory } from '../accounts/store-directory.service';
+import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
+import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client';
+import { NotFoundError, UnprocessableError } from '../common/errors/domain-error';
+import { JobQueue } from '../jobs/job-queue.service';
+import { MetricsService } from '../observability/metrics.service';
+import type { AgentPrincipal } from './auth/agent-principal';
+import { ContextService } from './context.service';
+import type { CreateDiscountCodeDto, DiscountCodeDto, DiscountCodeStatusDto } from './dto/create-discount-code.dto';
+import { DiscountCode } from './entities/discount-code.entity';
+import { NotifierPort } from './ports/notifier.port';
+import {
+  checkDiscountCaps,
+  discountCodeStatus,
+  generateDiscountCode,
+  normaliseCode,
+  storePrefix,
+} from './rules/discount-code.rules';
+
+export const DEFAULT_CODE_VALIDITY_DAYS = 30;
+const DAY_MS = 86_400_000;
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Discount codes agents give customers: capped per store and agent, recorded, posted into the
+ * conversation as a private note, sent to the shop (signed notification) so checkout can honour
+ * it, and marked redeemed when an order carrying it arrives.
+ */
+@Injectable()
+export class DiscountCodeService {
+  private readonly logger = new Logger(DiscountCodeService.name);
+  private readonly created;
+  private readonly refused;
+
+  constructor(
+    @InjectRepository(DiscountCode) private readonly codes: Repository<DiscountCode>,
+    private readonly db: DataSource,
+    private readonly stores: StoreDirectory,
+    private readonly context: ContextService,
+    private readonly notifier: NotifierPort,
+    jobs: JobQueue,
+    metrics: MetricsService,
+  ) {
+    this.created = metrics.counter('discount_codes_created_total', 'Discount codes issued by agents, by type', ['type']);
+    this.refused = metrics.counter('discount_codes_refused_total', 'Discount code requests refused, by reason', ['reason']);
+    jobs.on(
+      'order.changed',
+      'context.redeem-discount',
+      (e) => this.onOrder(e.storeId, e.orderId, e.status, e.discountCode ?? null),
+      {
+        retryLimit: 5,
+        concurrency: 2,
+      },
+    );
+  }
+
+  async create(principal: AgentPrincipal, contactId: number, input: CreateDiscountCodeDto): Promise<DiscountCodeDto> {
+    const store = principal.store;
+    const caps = resolveStoreSettings(store.settings).discounts;
+    const early = checkDiscountCaps(input, caps, 0);
+    if (early) return this.refuse(early.code, early.message);
+    const now = new Date();
+    const expiresAt = input.expiresAt ? new Date(input.expiresAt) : new Date(now.getTime() + DEFAULT_CODE_VALIDITY_DAYS * DAY_MS);
+    if (expiresAt.getTime() <= now.getTime()) return this.refuse('DISCOUNT_EXPIRY_IN_PAST', 'expiresAt must be in the future');
+
+    const customer = await this.context.findCustomer(store.id, contactId);
+    if (!customer) await this.context.assertContactInAccount(principal, contactId);
+    let api: ChatwootAccountClient | undefined;
+    if (input.conversationId) {
+      api = await this.stores.chatwootFor(store.id);
+      await this.assertConversationOfContact(api, input.conversationId, contactId);
+    }
+
+    // Verified agents are who their token says; with the shared context token we record what the app reports.
+    const agentId = principal.agent?.id ?? input.agentId ?? null;
+    const agentName = principal.agent?.name ?? input.agentName ?? null;
+    const row = await this.db.transaction(async (m) => {
+      // Serialises this agent's issuing in this store, so parallel requests cannot overshoot the daily cap.
+      await m.query('select pg_advisory_xact_lock(hashtext($1))', [`discount:${store.id}:${agentId ?? 'shared'}`]);
+      const [{ count }] = (await m.query(
+        `select count(*)::int as count from discount_codes
+          where store_id = $1 and agent_id is not distinct from $2 and created_at > now() - interval '24 hours'`,
+        [store.id, agentId],
+      )) as { count: number }[];
+      const capped = checkDiscountCaps(input, caps, count);
+      if (capped) return capped;
+      for (let attempt = 0; ; attempt++) {
+        const candidate = m.create(DiscountCode, {
+          storeId: store.id,
+          code: generateDiscountCode(storePrefix(store.name, store.id)),
+          type: input.type,
+          value: input.value,
+          currency: store.currency,
+          customerId: customer?.customerId ?? null,
+          contactId,
+          agentId,
+          agentName,
+          issuedVia: principal.via,
+          conversationId: input.conversationId ?? null,
+          expiresAt,
+          createdAt: now,
+        });
+        try {
+          await m.query('savepoint code_insert');
+          return await m.save(candidate);
+        } catch (error) {
+          await m.query('rollback to savepoint code_insert');
+          if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= 4) throw error;
+        }
+      }
+    });
+    if (!(row instanceof DiscountCode)) return this.refuse(row.code, row.message);
+    this.created.inc({ type: row.type });
+
+    const privateNote = api ? await this.postNote(api, row, store.locale) : 'skipped';
+    const notification = await this.notifier.notify(
+      store.id,
+      'discount_code.created',
+      {
+        code: row.code,
+        type: row.type,
+        value: row.value,
+        currency: row.currency,
+        customerId: row.customerId,
+        contactId: row.contactId,
+        conversationId: row.conversationId,
+        expiresAt: row.expiresAt?.toISOString() ?? null,
+        agentId: row.agentId,
+        agentName: row.agentName,
+        issuedVia: row.issuedVia,
+      },
+      { dedupeKey: `discount-code:${row.code}` },
+    );
+    return {
+      code: row.code,
+      type: row.type,
+      value: row.value,
+      currency: row.currency,
+      customer_id: row.customerId,
+      contact_id: contactId,
+      conversation_id: row.conversationId,
+      agent_id: row.agentId,
+      issued_via: row.issuedVia,
+      expires_at: row.expiresAt?.toISOString() ?? null,
+      created_at: row.createdAt.toISOString(),
+      private_note: privateNote,
+      notification_id: notification.id,
+    };
+  }
+
+  /** Checkout asks whether a code can be honoured. Unknown codes answer `status: unknown`, not 404. */
+  async status(storeId: string, rawCode: string, now = new Date()): Promise<DiscountCodeStatusDto> {
+    await this.stores.get(storeId);
+    const code = normaliseCode(rawCode);
+    const row = await this.codes.findOne({ where: { storeId, code } });
+    const status = discountCodeStatus(row, now);
+    if (!row) return { code, status };
+    return {
+      code,
+      status,
+      type: row.type,
+      value: row.value,
+      currency: row.currency,
+      customer_id: row.customerId,
+      expires_at: row.expiresAt?.toISOString() ?? null,
+      redeemed_at: row.redeemedAt?.toISOString() ?? null,
+      redeemed_order_id: row.redeemedOrderId,
+    };
+  }
+
+  /** An order carrying the code redeems it; the same order cancelled or refunded gives it back. */
+  async onOrder(storeId: string, orderId: string, status: string, discountCode: string | null): Promise<void> {
+    if (status === 'cancelled' || status === 'refunded') {
+      await this.codes.update({ storeId, redeemedOrderId: orderId }, { redeemedAt: null, redeemedOrderId: null });
+      return;
+    }
+    if (!discountCode) return;
+    await this.codes
+      .createQueryBuilder()
+      .update()
+      .set({ redeemedAt: () => 'now()', redeemedOrderId: orderId })
+      .where('store_id = :storeId and code = :code and redeemed_at is null', { storeId, code: normaliseCode(discountCode) })
+      .execute();
+  }
+
+  private async assertConversationOfContact(
+    api: ChatwootAccountClient,
+    conversationId: number,
+    contactId: number,
+  ): Promise<void> {
+    let senderId: number | undefined;
+    try {
+      senderId = (await api.getConversation(conversationId)).meta?.sender?.id;
+    } catch (error) {
+      if (error instanceof ChatwootApiError && error.isNotFound)
+        throw new NotFoundError(`Conversation ${conversationId}`, 'CONVERSATION_NOT_FOUND');
+      throw error;
+    }
+    if (senderId !== contactId) {
+      throw new UnprocessableError(
+        `Conversation ${conversationId} is not with contact ${contactId}`,
+        'CONVERSATION_CONTACT_MISMATCH',
+      );
+    }
+  }
+
+  private async postNote(api: ChatwootAccountClient, row: DiscountCode, locale: string): Promise<'posted' | 'failed'> {
+    const amount = row.type === 'percent' ? `${row.value}% off` : `${formatMoney(row.value, row.currency, locale)} off`;
+    const until = row.expiresAt ? `, valid until ${row.expiresAt.toISOString().slice(0, 10)}` : '';
+    const by = row.agentName ? ` by ${row.agentName}` : '';
+    try {
+      await api.privateNote(
+        row.conversationId!,
+        `Discount code ${row.code}: ${amount}${until} (issued${by} from the context panel).`,
+      );
+      return 'posted';
+    } catch (error) {
+      // The code exists and the shop is told either way; the note is a convenience.
+      this.logger.warn({ err: error, storeId: row.storeId, conversationId: row.conversationId }, 'discount note not posted');
+      return 'failed';
+    }
+  }
+
+  private refuse(code: string, message: string): never {
+    this.refused.inc({ reason: code });
+    throw new UnprocessableError(message, code);
+  }
+}
+
+export function formatMoney(minor: number, currency: string, locale: string): string {
+  try {
+    const digits = new Intl.NumberFormat(locale, { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minor / 10 ** digits);
+  } catch {
+    return `${minor} ${currency}`;
+  }
+}

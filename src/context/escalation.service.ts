@@ -1,0 +1,155 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, MoreThan, Not, Repository } from 'typeorm';
+import { StoreDirectory } from '../accounts/store-directory.service';
+import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
+import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client';
+import { ConflictError, NotFoundError } from '../common/errors/domain-error';
+import { MetricsService } from '../observability/metrics.service';
+import type { AgentPrincipal } from './auth/agent-principal';
+import { ContextCacheService } from './context-cache.service';
+import { ContextService } from './context.service';
+import type { EscalateDto, EscalationDto } from './dto/escalate.dto';
+import { Escalation, type EscalationEffects } from './entities/escalation.entity';
+import { NotifierPort } from './ports/notifier.port';
+
+export const ESCALATED_LABEL = 'escalated';
+/** A second escalation of the same conversation inside this window is refused (409), not repeated. */
+export const ESCALATION_WINDOW_MS = 60_000;
+
+/**
+ * Hands a conversation to the store's managers: urgent priority, the managers team, the
+ * `escalated` label and a private note with the reason in Chatwoot; a local record for the
+ * customer's escalation history; and a `manager.escalation` notification to the store.
+ */
+@Injectable()
+export class EscalationService {
+  private readonly logger = new Logger(EscalationService.name);
+  private readonly outcomes;
+
+  constructor(
+    @InjectRepository(Escalation) private readonly escalations: Repository<Escalation>,
+    private readonly db: DataSource,
+    private readonly stores: StoreDirectory,
+    private readonly context: ContextService,
+    private readonly cache: ContextCacheService,
+    private readonly notifier: NotifierPort,
+    metrics: MetricsService,
+  ) {
+    this.outcomes = metrics.counter('escalations_total', 'Conversation escalations by outcome', ['outcome']);
+  }
+
+  async escalate(principal: AgentPrincipal, conversationId: number, input: EscalateDto): Promise<EscalationDto> {
+    const store = principal.store;
+    const api = await this.stores.chatwootFor(store.id);
+    const conversation = await this.conversationOf(api, conversationId);
+    const contactId = conversation.meta?.sender?.id ?? null;
+    const customer = contactId ? await this.context.findCustomer(store.id, contactId) : null;
+    const agentId = principal.agent?.id ?? input.agentId ?? null;
+    const agentName = principal.agent?.name ?? input.agentName ?? null;
+    const reason = input.reason.trim();
+
+    const row = await this.db.transaction(async (m) => {
+      await m.query('select pg_advisory_xact_lock(hashtext($1))', [`escalate:${store.id}:${conversationId}`]);
+      const recent = await m.findOne(Escalation, {
+        where: {
+          storeId: store.id,
+          conversationId,
+          state: Not('failed'),
+          createdAt: MoreThan(new Date(Date.now() - ESCALATION_WINDOW_MS)),
+        },
+      });
+      if (recent) {
+        this.outcomes.inc({ outcome: 'duplicate' });
+        throw new ConflictError(
+          `Conversation ${conversationId} was escalated less than a minute ago${recent.agentName ? ` by ${recent.agentName}` : ''}`,
+          'ALREADY_ESCALATED',
+        );
+      }
+      return m.save(
+        m.create(Escalation, {
+          storeId: store.id,
+          conversationId,
+          contactId,
+          customerId: customer?.customerId ?? null,
+          reason,
+          agentId,
+          agentName,
+          state: 'pending',
+          effects: {},
+          lastError: null,
+          createdAt: new Date(),
+          finishedAt: null,
+        }),
+      );
+    });
+
+    const effects: EscalationEffects = {};
+    try {
+      await api.togglePriority(conversationId, 'urgent');
+      effects.priority = 'urgent';
+      const managers = store.chatwoot.teams.managers ?? null;
+      if (managers) await api.assignTeam(conversationId, managers);
+      effects.teamId = managers;
+      const labels = await api.getConversationLabels(conversationId);
+      effects.labels = labels.includes(ESCALATED_LABEL) ? labels : [...labels, ESCALATED_LABEL];
+      if (!labels.includes(ESCALATED_LABEL)) await api.setConversationLabels(conversationId, effects.labels);
+      const note = await api.privateNote(
+        conversationId,
+        `Escalated to the managers${agentName ? ` by ${agentName}` : ''}. Reason: ${reason}`,
+      );
+      effects.noteId = note.id;
+    } catch (error) {
+      // Failed escalations do not block a retry inside the window.
+      await this.escalations.update(
+        { storeId: store.id, id: row.id },
+        { state: 'failed', effects, lastError: error instanceof Error ? error.message : String(error), finishedAt: new Date() },
+      );
+      this.outcomes.inc({ outcome: 'failed' });
+      throw error;
+    }
+
+    const notification = await this.notifier.notify(
+      store.id,
+      'manager.escalation',
+      {
+        escalationId: row.id,
+        accountId: principal.accountId,
+        conversationId,
+        contactId,
+        customerId: row.customerId,
+        reason,
+        agentId,
+        agentName,
+      },
+      { dedupeKey: `escalation:${row.id}` },
+    );
+    effects.notificationId = notification.id;
+    await this.escalations.update({ storeId: store.id, id: row.id }, { state: 'done', effects, finishedAt: new Date() });
+    this.outcomes.inc({ outcome: 'done' });
+    if (contactId) this.cache.invalidateContact(store.id, contactId);
+    this.cache.invalidateCustomer(store.id, row.customerId);
+    this.logger.log({ storeId: store.id, conversationId }, 'conversation escalated');
+    return {
+      id: row.id,
+      conversation_id: conversationId,
+      state: 'done',
+      priority: 'urgent',
+      team_id: effects.teamId ?? null,
+      labels: effects.labels ?? [],
+      note_id: effects.noteId ?? null,
+      notification_id: notification.id,
+      created_at: row.createdAt.toISOString(),
+    };
+  }
+
+  private async conversationOf(api: ChatwootAccountClient, conversationId: number) {
+    try {
+      return await api.getConversation(conversationId);
+    } catch (error) {
+      if (error instanceof ChatwootApiError && error.isNotFound)
+        throw new NotFoundError(`Conversation ${conversationId}`, 'CONVERSATION_NOT_FOUND');
+      throw error;
+    }
+  }
+}
