@@ -45,6 +45,13 @@ interface AppliedConversation {
  * so any number of workers share them); a failing row is handed to `webhooks.process`, where
  * pg-boss retries it with backoff, and is marked failed (replayable) after MAX_ATTEMPTS.
  */
+interface CsatChange {
+  changed: boolean;
+  lowCsat: number | null;
+}
+
+const NO_CSAT_CHANGE: CsatChange = { changed: false, lowCsat: null };
+
 @Injectable()
 export class WebhookProcessorService {
   private readonly logger = new Logger(WebhookProcessorService.name);
@@ -248,9 +255,8 @@ export class WebhookProcessorService {
         );
       }
       if (s.firstReplyAt) await this.recordFirstResponse(m, storeId, s.displayId, s.firstReplyAt);
-      let lowCsat: number | null = null;
-      if (message) lowCsat = await this.applyMessage(m, storeId, s.displayId, message);
-      return { plan, lowCsat };
+      const csat = message ? await this.applyMessage(m, storeId, s.displayId, message) : NO_CSAT_CHANGE;
+      return { plan, lowCsat: csat.lowCsat, csatChanged: csat.changed };
     });
 
     const { transitions } = result.plan;
@@ -270,7 +276,8 @@ export class WebhookProcessorService {
       effects.push({ kind: 'low_csat', storeId, displayId: snapshot.displayId, rating: result.lowCsat });
     for (const effect of effects) await this.jobs.send(CONVERSATION_EFFECTS_QUEUE, effect);
 
-    const announced = isAnnounced(transitions);
+    // A new rating changes what agents see (satisfaction score), so it is announced too.
+    const announced = isAnnounced(transitions) || result.csatChanged;
     if (announced) {
       await this.jobs.publish('conversation.changed', {
         storeId,
@@ -299,7 +306,8 @@ export class WebhookProcessorService {
   }
 
   /** Returns the rating when this message newly set a low CSAT rating. */
-  private async applyMessage(m: EntityManager, storeId: string, displayId: number, msg: MessageFacts): Promise<number | null> {
+  /** Counts, first response, and the CSAT rating; says whether the rating changed and whether it is low. */
+  private async applyMessage(m: EntityManager, storeId: string, displayId: number, msg: MessageFacts): Promise<CsatChange> {
     const inserted = (await m.query(
       `insert into conversation_messages (store_id, message_id, display_id, message_type, private, sender_type, sender_id, created_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing returning message_id`,
@@ -316,7 +324,7 @@ export class WebhookProcessorService {
     if (msg.messageType === 'outgoing' && !msg.private && msg.senderType === 'user') {
       await this.recordFirstResponse(m, storeId, displayId, msg.createdAt);
     }
-    if (!msg.csat) return null;
+    if (!msg.csat) return NO_CSAT_CHANGE;
     const changed = (await m.query(
       `update conversations set csat_rating = $3, csat_feedback = $4, csat_at = now(), updated_at = now()
         where store_id = $1 and display_id = $2
@@ -324,10 +332,10 @@ export class WebhookProcessorService {
         returning csat_rating`,
       [storeId, displayId, msg.csat.rating, msg.csat.feedback],
     )) as unknown[];
-    if (changed.length === 0) return null;
+    if (changed.length === 0) return NO_CSAT_CHANGE;
     const store = await this.stores.find(storeId);
     const threshold = resolveStoreSettings(store?.settings).lowCsatThreshold;
-    return msg.csat.rating <= threshold ? msg.csat.rating : null;
+    return { changed: true, lowCsat: msg.csat.rating <= threshold ? msg.csat.rating : null };
   }
 
   private async applyContact(storeId: string, event: string, payload: Record<string, unknown>): Promise<Outcome> {
