@@ -137,7 +137,8 @@ async function main(): Promise<void> {
   const accountId: number = store.chatwoot.accountId;
   const contact = await until('the Chatwoot contact with synced attributes', async () => {
     const c = fake.state.contactsOf(accountId).find((x) => x.identifier === 'cust-1');
-    return c && c.custom_attributes && (c.custom_attributes as Record<string, unknown>).customer_tier ? c : null;
+    const attributes = (c?.custom_attributes ?? {}) as Record<string, unknown>;
+    return c && attributes.order_count === orders.length && attributes.current_cart_items === 2 ? c : null;
   });
   console.log(`  contact ${contact.id}: ${JSON.stringify(contact.custom_attributes)}`);
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import { AppConfig } from '../config/app-config';
 import type { DomainEventName, DomainEvents } from '../common/events/domain-events';
@@ -38,7 +38,7 @@ interface Registration {
  * their constructor or `onModuleInit`; workers start once the app has bootstrapped.
  */
 @Injectable()
-export class JobQueue implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
   private readonly boss: PgBoss;
   private readonly registrations = new Map<string, Registration>();
@@ -150,7 +150,11 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, OnApplica
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before, not on, application shutdown: the workers must finish (or be failed back to the
+   * queue) while TypeORM's connections are still open; TypeORM closes them on shutdown.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     if (!this.started) return;
     this.running = false;
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch((error: unknown) => {
