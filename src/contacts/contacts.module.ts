@@ -13,6 +13,7 @@ import { CustomerDataService } from './customer-data.service';
 import { CustomerErasureService } from './customer-erasure.service';
 import { CustomerIngestionService } from './customer-ingestion.service';
 import { CustomersController } from './customers.controller';
+import { ProductPairsRepository } from './product-pairs.repository';
 import { SyncRunService } from './sync-run.service';
 
 /**
@@ -25,6 +26,7 @@ import { SyncRunService } from './sync-run.service';
   providers: [
     CustomerBasisRepository,
     ContactLinkRepository,
+    ProductPairsRepository,
     ContactSyncService,
     ContactLinkService,
     CustomerDataService,

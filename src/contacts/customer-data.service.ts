@@ -224,15 +224,12 @@ export class CustomerDataService {
          group by i.product_id order by max(o.placed_at) desc limit 50
        ),
        together as (
-         select other.product_id, count(distinct other.order_id)::int as together,
-                mode() within group (order by own.product_id) as with_id
-         from order_items own
-         join orders o on o.store_id = own.store_id and o.order_id = own.order_id
-         join order_items other on other.store_id = own.store_id and other.order_id = own.order_id
-         where own.store_id = $1 and own.product_id in (select product_id from mine)
-           and o.customer_id is distinct from $2 and o.status not in ${UNCOUNTED}
-           and other.product_id not in (select product_id from mine)
-         group by other.product_id
+         select pp.other_product_id as product_id, sum(pp.orders_together)::int as together,
+                (array_agg(pp.product_id order by pp.orders_together desc, pp.product_id))[1] as with_id
+         from product_pairs pp
+         where pp.store_id = $1 and pp.product_id in (select product_id from mine) and pp.orders_together > 0
+           and pp.other_product_id not in (select product_id from mine)
+         group by pp.other_product_id
        )
        select ${PRODUCT_COLUMNS}, t.together, t.with_id as "withId", w.name as "withName"
        from together t
@@ -258,11 +255,11 @@ export class CustomerDataService {
     const rows = await rowsOf<ProductView & { together: number }>(
       this.db,
       `with together as (
-         select other.product_id, count(distinct other.order_id)::int as together
-         from order_items own
-         join order_items other on other.store_id = own.store_id and other.order_id = own.order_id
-         where own.store_id = $1 and own.product_id = any($2::text[]) and other.product_id <> all($2::text[])
-         group by other.product_id
+         select pp.other_product_id as product_id, sum(pp.orders_together)::int as together
+         from product_pairs pp
+         where pp.store_id = $1 and pp.product_id = any($2::text[]) and pp.other_product_id <> all($2::text[])
+           and pp.orders_together > 0
+         group by pp.other_product_id
        )
        select ${PRODUCT_COLUMNS}, t.together
        from together t join products p on p.store_id = $1 and p.product_id = t.product_id and p.in_stock

@@ -158,6 +158,7 @@ export class CustomerErasureService {
         'carts',
         'customers',
         'products',
+        'product_pairs',
         'contact_links',
         'contact_merges',
         'customer_erasures',

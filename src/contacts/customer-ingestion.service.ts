@@ -4,6 +4,7 @@ import { StoreDirectory } from '../accounts/store-directory.service';
 import { JobQueue } from '../jobs/job-queue.service';
 import { ContactSyncService } from './contact-sync.service';
 import { execute } from './contacts-sql';
+import { countsTowardsPairs, ProductPairsRepository } from './product-pairs.repository';
 import type { IngestResultDto } from './dto/ingest-result.dto';
 import type { LineItemDto } from './dto/line-item.dto';
 import type { UpsertCartDto } from './dto/upsert-cart.dto';
@@ -23,6 +24,7 @@ export class CustomerIngestionService {
     private readonly directory: StoreDirectory,
     private readonly jobs: JobQueue,
     private readonly sync: ContactSyncService,
+    private readonly pairs: ProductPairsRepository,
   ) {}
 
   async upsertCustomer(storeId: string, customerId: string, dto: UpsertCustomerDto): Promise<IngestResultDto> {
@@ -59,6 +61,11 @@ export class CustomerIngestionService {
   async upsertOrder(storeId: string, orderId: string, dto: UpsertOrderDto): Promise<IngestResultDto> {
     await this.directory.get(storeId);
     const applied = await this.db.transaction(async (m) => {
+      const { rows: before } = await execute<{ status: string }>(
+        m,
+        'select status from orders where store_id = $1 and order_id = $2 for update',
+        [storeId, orderId],
+      );
       const { rows } = await execute(
         m,
         `insert into orders as o (store_id, order_id, customer_id, status, currency, total_amount, placed_at, updated_at, discount_code)
@@ -83,8 +90,10 @@ export class CustomerIngestionService {
       );
       if (rows.length === 0) return false;
       // The row lock taken by the upsert serialises concurrent versions of this order's items.
+      if (countsTowardsPairs(before[0]?.status)) await this.pairs.adjust(m, storeId, orderId, -1);
       await execute(m, 'delete from order_items where store_id = $1 and order_id = $2', [storeId, orderId]);
       await insertItems(m, storeId, orderId, dto.items);
+      if (countsTowardsPairs(dto.status)) await this.pairs.adjust(m, storeId, orderId, 1);
       return true;
     });
     if (applied) {

@@ -48,7 +48,8 @@ describe('context API authentication and tenant isolation', () => {
 
   /** Nothing of store A's customer may appear in a refused answer. */
   const expectNoLeak = (text: string) => {
-    expect(text).not.toMatch(/Alice|alice@|a-1|TEAS-/);
+    // The request id is a random UUID and may contain "a-1" by chance; it carries no store data.
+    expect(text.replace(/"requestId":"[^"]*"/, '')).not.toMatch(/Alice|alice@|a-1|TEAS-/);
   };
 
   beforeAll(async () => {
