@@ -203,13 +203,16 @@ export class CustomerDataService {
     if (categories.length === 0) return Promise.resolve([]);
     return rowsOf<ProductView>(
       this.db,
-      `select ${PRODUCT_COLUMNS}
+      `with bought as (
+         select distinct i.product_id from orders o join order_items i on i.store_id = o.store_id and i.order_id = o.order_id
+         where o.store_id = $1 and o.customer_id = $2
+       )
+       select ${PRODUCT_COLUMNS}
        from products p
-       left join lateral (select sum(i.quantity) as sold from order_items i where i.store_id = p.store_id and i.product_id = p.product_id) s on true
+       left join product_sales s on s.store_id = p.store_id and s.product_id = p.product_id
        where p.store_id = $1 and p.in_stock and p.category = any($3::text[])
-         and not exists (select 1 from order_items i join orders o on o.store_id = i.store_id and o.order_id = i.order_id
-                         where i.store_id = $1 and i.product_id = p.product_id and o.customer_id = $2)
-       order by coalesce(s.sold, 0) desc, p.product_id limit $4`,
+         and p.product_id not in (select product_id from bought)
+       order by coalesce(s.units_sold, 0) desc, p.product_id limit $4`,
       [storeId, customerId, categories, clamp(limit, 5, 50)],
     );
   }

@@ -159,6 +159,7 @@ export class CustomerErasureService {
         'customers',
         'products',
         'product_pairs',
+        'product_sales',
         'contact_links',
         'contact_merges',
         'customer_erasures',

@@ -12,9 +12,10 @@ export function countsTowardsPairs(status: string | null | undefined): boolean {
 }
 
 /**
- * The `product_pairs` counts. An order adds one to every ordered pair of its distinct products
- * while it counts (not cancelled or refunded), and takes it back when it stops counting or its
- * lines change; callers do both inside the order's own transaction.
+ * The `product_pairs` and `product_sales` counts. An order adds one to every ordered pair of its
+ * distinct products, and its quantities to units sold, while it counts (not cancelled or
+ * refunded), and takes them back when it stops counting or its lines change; callers do both
+ * inside the order's own transaction.
  */
 @Injectable()
 export class ProductPairsRepository {
@@ -34,12 +35,31 @@ export class ProductPairsRepository {
        do update set orders_together = pp.orders_together + excluded.orders_together`,
       [storeId, orderId, delta],
     );
+    await execute(
+      m,
+      `insert into product_sales as ps (store_id, product_id, units_sold)
+       select $1, product_id, sum(quantity)::int * $3 from order_items where store_id = $1 and order_id = $2
+       group by product_id order by product_id
+       on conflict (store_id, product_id) do update set units_sold = ps.units_sold + excluded.units_sold`,
+      [storeId, orderId, delta],
+    );
   }
 
   /** Recomputes a store's pairs from its orders (after bulk loads that bypass the API). */
   async rebuild(storeId: string): Promise<void> {
     await this.db.transaction(async (m) => {
       await execute(m, 'delete from product_pairs where store_id = $1', [storeId]);
+      await execute(m, 'delete from product_sales where store_id = $1', [storeId]);
+      await execute(
+        m,
+        `insert into product_sales (store_id, product_id, units_sold)
+         select $1, i.product_id, sum(i.quantity)::int
+         from order_items i
+         join orders o on o.store_id = i.store_id and o.order_id = i.order_id and o.status not in ${UNCOUNTED}
+         where i.store_id = $1
+         group by i.product_id`,
+        [storeId],
+      );
       await execute(
         m,
         `insert into product_pairs (store_id, product_id, other_product_id, orders_together)

@@ -35,6 +35,16 @@ describe('bought-together counts', () => {
       ).map((r) => [`${r.product_id}+${r.other_product_id}`, r.orders_together]),
     );
 
+  const sales = async () =>
+    Object.fromEntries(
+      (
+        (await t.get(DataSource).query('select product_id, units_sold from product_sales where store_id = $1', [s.storeId])) as {
+          product_id: string;
+          units_sold: number;
+        }[]
+      ).map((r) => [r.product_id, r.units_sold]),
+    );
+
   beforeAll(async () => {
     t = await startTestApp();
     t.fake.webhooksEnabled = false;
@@ -51,12 +61,14 @@ describe('bought-together counts', () => {
     expect((await order('o1', 'c1', 'paid', ['tent', 'stove', 'stove'])).status).toBe(200);
     expect((await order('o2', 'c2', 'paid', ['tent', 'stove', 'mug'])).status).toBe(200);
     expect(await pairs()).toMatchObject({ 'tent+stove': 2, 'stove+tent': 2, 'tent+mug': 1, 'mug+stove': 1 });
+    expect(await sales()).toMatchObject({ tent: 2, stove: 3, mug: 1 });
 
     await order('o1', 'c1', 'cancelled', ['tent', 'stove']);
     expect(await pairs()).toMatchObject({ 'tent+stove': 1, 'tent+mug': 1 });
 
     await order('o2', 'c2', 'paid', ['tent', 'lamp']);
     expect(await pairs()).toMatchObject({ 'tent+stove': 0, 'tent+mug': 0, 'tent+lamp': 1, 'lamp+tent': 1 });
+    expect(await sales()).toMatchObject({ tent: 1, stove: 0, mug: 0, lamp: 1 });
 
     // An older version of an order changes nothing.
     const stale = await t.request('PUT', `/v1/stores/${s.storeId}/orders/o2`, {
@@ -75,9 +87,10 @@ describe('bought-together counts', () => {
   });
 
   it('matches a full rebuild from the orders', async () => {
-    const incremental = Object.fromEntries(Object.entries(await pairs()).filter(([, n]) => n > 0));
+    const positive = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+    const incremental = { pairs: positive(await pairs()), sales: positive(await sales()) };
     await t.get(ProductPairsRepository).rebuild(s.storeId);
-    expect(await pairs()).toEqual(incremental);
+    expect({ pairs: await pairs(), sales: await sales() }).toEqual(incremental);
   });
 
   it('recommends what others bought with the given products, in stock and not already given', async () => {
