@@ -1,32 +1,16 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { type Browser, type FrameLocator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeChatwoot, type FakeChatwoot } from '../fake-chatwoot';
 import { eventually } from '../support/eventually';
+import { browserTestsEnabled, launchChromium } from '../support/headless-chromium';
 import { seedStore, type SeededStore } from '../support/seed-store';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { item, seedCustomer } from '../e2e/context/context-fixtures';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const available = existsSync(CHROMIUM);
-if (!available && !process.env.CI) {
-  console.warn(
-    `[dashboard app browser test] skipped: ${CHROMIUM} not found (apt-get install -y chromium). With CI set this test fails instead.`,
-  );
-}
+const enabled = browserTestsEnabled('dashboard app browser test');
 
 /**
  * Stands in for Chatwoot's DashboardApp/Frame.vue: frames the app and answers its fetch-info
@@ -77,7 +61,7 @@ async function startChatwootProxy(fake: FakeChatwoot, pages: Map<string, string>
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-describe.skipIf(!available && !process.env.CI)('dashboard app in headless Chromium', () => {
+describe.skipIf(!enabled)('dashboard app in headless Chromium', () => {
   let fake: FakeChatwoot;
   let proxy: { server: Server; url: string };
   const pages = new Map<string, string>();
@@ -141,7 +125,7 @@ describe.skipIf(!available && !process.env.CI)('dashboard app in headless Chromi
     };
     pages.set('/host.html', hostPage(`${t.url}/dashboard-app?token=${encodeURIComponent(store.contextToken)}`, appContext));
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 420, height: 1500 }, colorScheme: 'light' });
     await page.goto(`${proxy.url}/host.html`);
     app = page.frameLocator('#app');

@@ -1,31 +1,14 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually';
+import { browserTestsEnabled, launchChromium } from '../support/headless-chromium';
 import { seedStore, type SeededStore } from '../support/seed-store';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const available = existsSync(CHROMIUM);
-if (!available && !process.env.CI) {
-  console.warn(
-    `[tracking browser test] skipped: ${CHROMIUM} not found (apt-get install -y chromium). With CI set this test fails instead.`,
-  );
-}
+const enabled = browserTestsEnabled('tracking browser test');
 
 /**
  * Stands in for the Chatwoot widget SDK: the same window CustomEvents, and a `$chatwoot` that
@@ -49,7 +32,7 @@ function page(body: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Test shop</title></head><body>${body}</body></html>`;
 }
 
-describe.skipIf(!available && !process.env.CI)('tracker.js in headless Chromium', () => {
+describe.skipIf(!enabled)('tracker.js in headless Chromium', () => {
   let t: TestApp;
   let store: SeededStore;
   let shop: Server;
@@ -94,7 +77,7 @@ describe.skipIf(!available && !process.env.CI)('tracker.js in headless Chromium'
     await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
     shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
     store = await seedStore(t, { websiteUrl: shopUrl });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
