@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { NotFoundError, UnauthorizedError } from '../common/errors/domain-error';
+import { InvalidRequestError, NotFoundError, UnauthorizedError } from '../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
 import { verifyChatwootSignature } from './chatwoot-signature';
 import { WebhookMetrics } from './webhook-metrics';
@@ -31,11 +31,11 @@ export class ChatwootWebhookGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<WebhookRequest>();
-    const storeId = (request.params as Record<string, string>).storeId;
-    let key = await this.secrets.get(storeId);
+    const storeId = await this.storeIdOf(request);
+    let key = storeId === null ? null : await this.secrets.get(storeId);
     if (!key) {
       this.metrics.count('unknown_store');
-      throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
+      throw new NotFoundError(storeId === null ? 'The Chatwoot account of this delivery' : `Store ${storeId}`, 'STORE_NOT_FOUND');
     }
     const signature = header(request, 'x-chatwoot-signature');
     const timestamp = header(request, 'x-chatwoot-timestamp');
@@ -52,7 +52,7 @@ export class ChatwootWebhookGuard implements CanActivate {
           });
     let verdict = check(key.secret);
     if (verdict === 'bad_signature' || (verdict === 'missing' && key.secret === null && signature)) {
-      key = (await this.secrets.refresh(storeId)) ?? key;
+      key = (await this.secrets.refresh(key.storeId)) ?? key;
       verdict = check(key.secret);
     }
     if (verdict === 'missing') {
@@ -70,7 +70,37 @@ export class ChatwootWebhookGuard implements CanActivate {
         'SIGNATURE_STALE',
       );
     }
-    request.chatwootWebhook = { storeId, accountId: key.accountId, timestamp: Number(timestamp) };
+    request.chatwootWebhook = { storeId: key.storeId, accountId: key.accountId, timestamp: Number(timestamp) };
     return true;
   }
+
+  /**
+   * The store id from the URL provisioning registers, or (for `POST /v1/webhooks/chatwoot`
+   * without one) from the payload's `account.id`, which Chatwoot sends since v4.14.2. The
+   * signature is then checked with that account's secret, so a forged account id gains nothing.
+   */
+  private async storeIdOf(request: WebhookRequest): Promise<string | null> {
+    const fromPath = (request.params as Record<string, string | undefined>).storeId;
+    if (fromPath) return fromPath;
+    const accountId = accountIdOf(request.body);
+    if (accountId === null) {
+      this.metrics.count('malformed');
+      throw new InvalidRequestError(
+        'This delivery names no Chatwoot account (account.id); use the webhook URL with the store id',
+        'MALFORMED_WEBHOOK',
+      );
+    }
+    return this.secrets.storeIdForAccount(accountId);
+  }
+}
+
+function accountIdOf(body: unknown): number | null {
+  if (!body || typeof body !== 'object') return null;
+  const b = body as Record<string, unknown>;
+  const candidates = [b.account, (b.conversation as Record<string, unknown> | undefined)?.account];
+  for (const candidate of candidates) {
+    const id = (candidate as { id?: unknown } | undefined)?.id;
+    if (typeof id === 'number' && Number.isInteger(id) && id > 0) return id;
+  }
+  return null;
 }

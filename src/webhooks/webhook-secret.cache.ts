@@ -18,6 +18,7 @@ const TTL_MS = 30_000;
 export class WebhookSecretCache {
   private readonly entries = new Map<string, StoreWebhookKey>();
   private readonly loading = new Map<string, Promise<StoreWebhookKey | null>>();
+  private readonly byAccount = new Map<number, { storeId: string; at: number }>();
 
   constructor(private readonly stores: StoreDirectory) {}
 
@@ -33,6 +34,19 @@ export class WebhookSecretCache {
     const cached = this.entries.get(storeId);
     if (cached && now - cached.loadedAt < 1_000) return cached;
     return this.load(storeId);
+  }
+
+  /** The store a Chatwoot account belongs to (for deliveries to the URL without a store id); null when unknown. */
+  async storeIdForAccount(accountId: number, now = Date.now()): Promise<string | null> {
+    const known = this.byAccount.get(accountId);
+    if (known && now - known.at < TTL_MS) return known.storeId;
+    const store = await this.stores.findByChatwootAccountId(accountId);
+    if (!store) {
+      this.byAccount.delete(accountId);
+      return null;
+    }
+    this.byAccount.set(accountId, { storeId: store.id, at: now });
+    return store.id;
   }
 
   invalidate(storeId: string): void {

@@ -32,4 +32,17 @@ export class WebhooksController {
   receive(@Req() request: WebhookRequest): Promise<WebhookAckDto> {
     return this.intake.accept(request);
   }
+
+  @Post()
+  @HttpCode(200)
+  @ChatwootWebhook()
+  @ApiOperation({
+    summary: "Chatwoot account webhook without a store id: the store is found from the payload's account.id (Chatwoot ≥ 4.14.2)",
+  })
+  @ApiOkResponse({ type: WebhookAckDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Body is not a JSON object with an event name and account.id' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  receiveForAccount(@Req() request: WebhookRequest): Promise<WebhookAckDto> {
+    return this.intake.accept(request);
+  }
 }

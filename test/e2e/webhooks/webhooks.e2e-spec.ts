@@ -89,6 +89,42 @@ describe('Chatwoot webhooks', () => {
       );
     });
 
+    it('accepts deliveries to /v1/webhooks/chatwoot without a store id, finding the store by account.id', async () => {
+      const contact = newContact('cust-bare-url');
+      const c = t.fake.state.createConversation(s.accountId, { contactId: contact.id, inboxId: s.inboxId }, { silent: true });
+      const body = JSON.stringify(buildConversationPayload(t.fake.state, s.accountId, c.display_id, 'conversation_created'));
+      const now = Math.floor(Date.now() / 1000);
+      const post = (payload: string, secret: string) =>
+        t.request('POST', '/v1/webhooks/chatwoot', {
+          auth: null,
+          payload,
+          headers: {
+            'content-type': 'application/json',
+            'x-chatwoot-delivery': randomUUID(),
+            'x-chatwoot-timestamp': String(now),
+            'x-chatwoot-signature': sign(secret, now, payload),
+          },
+        });
+
+      // Another account's secret cannot vouch for this account's payload.
+      expect((await post(body, other.webhookSecret)).status).toBe(401);
+      const accepted = await post(body, s.webhookSecret);
+      expect(accepted.status).toBe(200);
+      expect(accepted.body).toEqual({ received: true, duplicate: false });
+      await eventually(async () =>
+        expect((await conversation(c.display_id)).body).toMatchObject({ customerId: 'cust-bare-url', status: 'open' }),
+      );
+
+      const unknownAccount = JSON.stringify({ event: 'contact_created', id: 1, account: { id: 987654 } });
+      const unknown = await post(unknownAccount, s.webhookSecret);
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.code).toBe('STORE_NOT_FOUND');
+      const noAccount = JSON.stringify({ event: 'contact_created', id: 1 });
+      const anonymous = await post(noAccount, s.webhookSecret);
+      expect(anonymous.status).toBe(400);
+      expect(anonymous.body.code).toBe('MALFORMED_WEBHOOK');
+    });
+
     it('refuses tampered, stale, unsigned, wrong-store and unknown-store deliveries and stores none of them', async () => {
       const before = await deliveriesCount(s.storeId);
       const beforeOther = await deliveriesCount(other.storeId);
