@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { LineItem } from './attributes/cart';
+import { UNCOUNTED_SQL } from './attributes/order-stats';
 import type { CustomerBasis } from './attributes/compute-attributes';
 import type { CategoryTotal } from './attributes/favorite-categories';
 import { rowsOf } from './contacts-sql';
@@ -58,7 +59,7 @@ export class CustomerBasisRepository {
        counted as (
          select o.customer_id, o.order_id, o.total_amount, o.placed_at
          from orders o join batch b on o.store_id = $1 and o.customer_id = b.customer_id
-         where o.status not in ('cancelled', 'refunded') and o.currency = $2
+         where o.status not in ${UNCOUNTED_SQL} and o.currency = $2
        ),
        totals as (
          select customer_id, count(*)::int as order_count, sum(total_amount)::bigint as total_spent,

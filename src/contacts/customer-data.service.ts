@@ -5,7 +5,7 @@ import type { CustomerTier } from '../accounts/store-settings';
 import { cartValue } from './attributes/cart';
 import { computeContactAttributes } from './attributes/compute-attributes';
 import { customerTier } from './attributes/customer-tier';
-import { UNCOUNTED_STATUSES } from './attributes/order-stats';
+import { UNCOUNTED_SQL as UNCOUNTED } from './attributes/order-stats';
 import type { ContactAttributes } from './contact-attributes';
 import { storeFormat } from './contact-sync.service';
 import { rowsOf } from './contacts-sql';
@@ -23,7 +23,6 @@ import type {
   ProductView,
 } from './customer-data.types';
 
-const UNCOUNTED = `(${UNCOUNTED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 const clamp = (value: number | undefined, fallback: number, max: number) =>
   Math.max(1, Math.min(max, Math.floor(value ?? fallback) || fallback));
 

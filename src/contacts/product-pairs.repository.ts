@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { UNCOUNTED_STATUSES } from './attributes/order-stats';
+import { isCountedStatus, UNCOUNTED_SQL as UNCOUNTED } from './attributes/order-stats';
 import { execute } from './contacts-sql';
-
-const UNCOUNTED = `(${UNCOUNTED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /** True when an order in this status counts towards "bought together". */
 export function countsTowardsPairs(status: string | null | undefined): boolean {
-  return !!status && !(UNCOUNTED_STATUSES as readonly string[]).includes(status);
+  return !!status && isCountedStatus(status);
 }
 
 /**

@@ -4,6 +4,9 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** Orders that never turned into revenue do not count towards spend, tier or frequency. */
 export const UNCOUNTED_STATUSES: readonly OrderStatus[] = ['cancelled', 'refunded'];
 
+/** The same list as a SQL literal, for `status not in ${UNCOUNTED_SQL}` in set-based queries. */
+export const UNCOUNTED_SQL = `(${UNCOUNTED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
 export function isCountedStatus(status: string): boolean {
   return !(UNCOUNTED_STATUSES as readonly string[]).includes(status);
 }
