@@ -542,63 +542,82 @@
       }
       var minor = type.value === 'percent' ? Math.round(raw) : Math.round(raw * fixedFactor());
       var label = type.value === 'percent' ? minor + '% off' : money(minor, c.currency, c.locale) + ' off';
-      clear(message);
-      append(message, [
-        el('div', null, 'Create a code for ' + label + '?'),
-        el(
-          'div',
-          { class: 'actions' },
-          el(
-            'button',
-            {
-              type: 'button',
-              id: 'discount-confirm',
-              class: 'primary',
-              onclick: function (e) {
-                e.target.disabled = true;
-                var body = Object.assign({ type: type.value, value: minor }, agentFields());
-                if (state.conversationId) body.conversationId = state.conversationId;
-                api('POST', '/contacts/' + state.contactId + '/discount-codes', body)
-                  .then(function (result) {
-                    clear(message);
-                    append(message, [
-                      el('div', { class: 'success' }, 'Code created'),
-                      el('div', { id: 'discount-code', class: 'code' }, result.code),
-                      el(
-                        'div',
-                        { class: 'muted' },
-                        'Valid until ' +
-                          date(result.expires_at, c.locale) +
-                          (result.private_note === 'posted' ? ' · noted in the conversation' : ''),
-                      ),
-                    ]);
-                  })
-                  .catch(function (error) {
-                    clear(message);
-                    append(message, el('div', { class: 'error', id: 'discount-error', role: 'alert' }, error.message));
-                  });
-              },
-            },
-            'Confirm',
-          ),
-          el(
-            'button',
-            {
-              type: 'button',
-              onclick: function () {
-                clear(message);
-              },
-            },
-            'Cancel',
-          ),
-        ),
-      ]);
+      confirmStep(message, {
+        prompt: 'Create a code for ' + label + '?',
+        id: 'discount',
+        kind: 'primary',
+        run: function () {
+          var body = Object.assign({ type: type.value, value: minor }, agentFields());
+          if (state.conversationId) body.conversationId = state.conversationId;
+          return api('POST', '/contacts/' + state.contactId + '/discount-codes', body);
+        },
+        done: function (result) {
+          return [
+            el('div', { class: 'success' }, 'Code created'),
+            el('div', { id: 'discount-code', class: 'code' }, result.code),
+            el(
+              'div',
+              { class: 'muted' },
+              'Valid until ' +
+                date(result.expires_at, c.locale) +
+                (result.private_note === 'posted' ? ' · noted in the conversation' : ''),
+            ),
+          ];
+        },
+      });
     });
     append(form, [
       el('div', { class: 'inline' }, type, value, el('button', { type: 'submit', id: 'discount-submit' }, 'Continue')),
       message,
     ]);
     return form;
+  }
+
+  /**
+   * The confirmation every action asks for: a prompt with Confirm and Cancel; Confirm runs the
+   * action once and shows its result, or the API's own error message.
+   */
+  function confirmStep(message, step) {
+    clear(message);
+    append(message, [
+      el('div', null, step.prompt),
+      el(
+        'div',
+        { class: 'actions' },
+        el(
+          'button',
+          {
+            type: 'button',
+            id: step.id + '-confirm',
+            class: step.kind,
+            onclick: function (e) {
+              e.target.disabled = true;
+              step
+                .run()
+                .then(function (result) {
+                  clear(message);
+                  append(message, step.done(result));
+                })
+                .catch(function (error) {
+                  clear(message);
+                  append(message, el('div', { class: 'error', id: step.id + '-error', role: 'alert' }, error.message));
+                });
+            },
+          },
+          'Confirm',
+        ),
+        el(
+          'button',
+          {
+            type: 'button',
+            onclick: function () {
+              clear(message);
+            },
+          },
+          'Cancel',
+        ),
+      ),
+    ]);
   }
 
   function escalateForm() {
@@ -618,56 +637,21 @@
         append(message, el('span', { class: 'error' }, 'Give a reason (at least 3 characters).'));
         return;
       }
-      clear(message);
-      append(message, [
-        el('div', null, 'Escalate conversation #' + state.conversationId + ' to the managers (urgent)?'),
-        el(
-          'div',
-          { class: 'actions' },
-          el(
-            'button',
-            {
-              type: 'button',
-              id: 'escalate-confirm',
-              class: 'danger',
-              onclick: function (e) {
-                e.target.disabled = true;
-                api(
-                  'POST',
-                  '/conversations/' + state.conversationId + '/escalate',
-                  Object.assign({ reason: text }, agentFields()),
-                )
-                  .then(function () {
-                    clear(message);
-                    append(
-                      message,
-                      el(
-                        'div',
-                        { class: 'success', id: 'escalate-done' },
-                        'Escalated: urgent, managers team, label “escalated”.',
-                      ),
-                    );
-                  })
-                  .catch(function (error) {
-                    clear(message);
-                    append(message, el('div', { class: 'error', id: 'escalate-error', role: 'alert' }, error.message));
-                  });
-              },
-            },
-            'Confirm',
-          ),
-          el(
-            'button',
-            {
-              type: 'button',
-              onclick: function () {
-                clear(message);
-              },
-            },
-            'Cancel',
-          ),
-        ),
-      ]);
+      confirmStep(message, {
+        prompt: 'Escalate conversation #' + state.conversationId + ' to the managers (urgent)?',
+        id: 'escalate',
+        kind: 'danger',
+        run: function () {
+          return api(
+            'POST',
+            '/conversations/' + state.conversationId + '/escalate',
+            Object.assign({ reason: text }, agentFields()),
+          );
+        },
+        done: function () {
+          return el('div', { class: 'success', id: 'escalate-done' }, 'Escalated: urgent, managers team, label “escalated”.');
+        },
+      });
     });
     append(form, [
       reason,
