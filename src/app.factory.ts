@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { honourRouteBodyLimits } from './common/http/route-body-limit';
 import type { AppConfig } from './config/app-config';
 import { registerHttpMetrics } from './observability/http-metrics';
 import { MetricsService } from './observability/metrics.service';
@@ -42,6 +43,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.flushLogs();
 
   const fastify = app.getHttpAdapter().getInstance();
+  honourRouteBodyLimits(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

@@ -6,7 +6,6 @@ import { AttributionService } from './attribution.service';
 import { AttributionsController } from './attributions.controller';
 import { ConversionReportService } from './conversion-report.service';
 import { JourneyService } from './journey.service';
-import { RouteBodyLimits } from './route-body-limits';
 import { StorefrontRateGuard } from './storefront-rate.guard';
 import { TrackerScriptService } from './tracker-script.service';
 import { TrackingController } from './tracking.controller';
@@ -23,7 +22,6 @@ import { TRACKING_ENTITIES } from './tracking.schema';
   imports: [TypeOrmModule.forFeature(TRACKING_ENTITIES), AccountsModule],
   controllers: [TrackingController, AttributionsController, AnalyticsController],
   providers: [
-    RouteBodyLimits,
     StorefrontRateGuard,
     TrackerScriptService,
     TrackingIngestService,
