@@ -4,17 +4,15 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { RawRoutes, requestIdOf } from './common/http/raw-routes';
 import { honourRouteBodyLimits } from './common/http/route-body-limit';
 import type { AppConfig } from './config/app-config';
 import { registerHttpMetrics } from './observability/http-metrics';
 import { MetricsService } from './observability/metrics.service';
 import { buildOpenApiDocument } from './openapi';
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the whole HTTP application; `main.ts` and the tests share it. */
 export interface CreateAppOptions {
@@ -24,21 +22,38 @@ export interface CreateAppOptions {
 }
 
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  // Raw routes (the webhook intake) answer on the HTTP server before Fastify sees the request.
+  // The server is made before Nest knows its providers, so the listener looks them up late.
+  const late: { rawRoutes?: RawRoutes } = {};
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: true,
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => {
-      const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      const id = requestIdOf(req);
       (req as IncomingMessage & { id?: string }).id = id;
       return id;
+    },
+    serverFactory: (
+      fastifyHandler: RequestListener,
+      options: { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number },
+    ) => {
+      let dispatch: RequestListener | undefined;
+      const server = createServer((req, res) => {
+        dispatch ??= late.rawRoutes?.listener(fastifyHandler);
+        return (dispatch ?? fastifyHandler)(req, res);
+      });
+      // What Fastify sets on a server it makes itself.
+      if (options.keepAliveTimeout) server.keepAliveTimeout = options.keepAliveTimeout;
+      if (options.requestTimeout) server.requestTimeout = options.requestTimeout;
+      if (options.connectionTimeout) server.setTimeout(options.connectionTimeout);
+      return server;
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.imports), adapter, {
     bufferLogs: true,
-    rawBody: true,
   });
+  late.rawRoutes = app.get(RawRoutes);
   app.useLogger(app.get(Logger));
   app.flushLogs();
 

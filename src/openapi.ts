@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { PLATFORM_SECURITY } from './common/auth/platform-auth.decorator';
 import { ErrorResponseDto } from './common/errors/error-response.dto';
+import { RawRoutes } from './common/http/raw-routes';
 
 export const AGENT_SECURITY = 'agent';
 export const CONTEXT_TOKEN_SECURITY = 'contextToken';
@@ -30,7 +31,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       schema: { $ref: '#/components/schemas/ErrorResponseDto' },
     })
     .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] });
+  const rawRoutes = app.get(RawRoutes);
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto, ...rawRoutes.openApiModels()] });
+  // Raw routes (served ahead of Fastify) are invisible to the scanner; they describe themselves.
+  document.paths = { ...document.paths, ...rawRoutes.openApiPaths() };
   return sortKeys(document) as OpenAPIObject;
 }
 

@@ -4,10 +4,10 @@ import { InvalidRequestError, TooManyRequestsError } from '../common/errors/doma
 import { RateLimitService } from '../common/rate-limit/rate-limit.service';
 import { AppConfig } from '../config/app-config';
 import { JobQueue } from '../jobs/job-queue.service';
-import type { VerifiedWebhook, WebhookRequest } from './chatwoot-webhook.guard';
 import { DeliveryBatcher } from './delivery-batcher';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookMetrics } from './webhook-metrics';
+import { WebhookVerifier, type IncomingWebhook } from './webhook-verifier';
 
 export const DRAIN_QUEUE = 'webhooks.drain';
 /** At most one drain job per this many ms per instance, however many deliveries arrive. */
@@ -20,8 +20,9 @@ export interface IntakeAck {
 }
 
 /**
- * The hot path: the guard has verified the signature; here the delivery is stored (one shared
- * INSERT per event-loop turn) and a worker is woken. Processing happens in the drain job.
+ * The hot path: the delivery is verified, stored (one shared INSERT per event-loop turn) and a
+ * worker is woken. Processing happens in the drain job. Transport-free: the intake endpoint
+ * reads the HTTP request, this decides.
  */
 @Injectable()
 export class WebhookIntakeService implements OnModuleDestroy {
@@ -30,6 +31,7 @@ export class WebhookIntakeService implements OnModuleDestroy {
   private lastWake = 0;
 
   constructor(
+    private readonly verifier: WebhookVerifier,
     private readonly deliveries: WebhookDeliveryRepository,
     private readonly rateLimits: RateLimitService,
     private readonly jobs: JobQueue,
@@ -39,9 +41,9 @@ export class WebhookIntakeService implements OnModuleDestroy {
     this.batcher = new DeliveryBatcher((rows) => this.deliveries.insertMany(rows));
   }
 
-  async accept(request: WebhookRequest): Promise<IntakeAck> {
-    const verified = request.chatwootWebhook as VerifiedWebhook;
-    const body = request.body as Record<string, unknown> | null;
+  async accept(delivery: IncomingWebhook): Promise<IntakeAck> {
+    const verified = await this.verifier.verify(delivery);
+    const body = delivery.body as Record<string, unknown> | null;
     if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.event !== 'string' || body.event === '') {
       this.metrics.count('malformed');
       throw new InvalidRequestError('The webhook body must be a JSON object with an "event" name', 'MALFORMED_WEBHOOK');
@@ -52,10 +54,10 @@ export class WebhookIntakeService implements OnModuleDestroy {
       if (error instanceof TooManyRequestsError) this.metrics.count('rate_limited');
       throw error;
     }
-    const raw = request.rawBody ?? Buffer.from(JSON.stringify(body));
+    const raw = delivery.rawBody;
     const inserted = await this.batcher.add({
       storeId: verified.storeId,
-      deliveryId: deliveryIdOf(request, raw),
+      deliveryId: deliveryIdOf(delivery, verified.timestamp),
       event: body.event.slice(0, 100),
       accountId: verified.accountId,
       signedAt: verified.timestamp,
@@ -83,10 +85,10 @@ export class WebhookIntakeService implements OnModuleDestroy {
 }
 
 /** X-Chatwoot-Delivery, or (pre-v4.11 Chatwoot sends none) a hash of the signed bytes so a resend still dedupes. */
-function deliveryIdOf(request: WebhookRequest, raw: Buffer): string {
-  const value = request.headers['x-chatwoot-delivery'];
+function deliveryIdOf(delivery: IncomingWebhook, timestamp: number): string {
+  const value = delivery.headers['x-chatwoot-delivery'];
   const id = Array.isArray(value) ? value[0] : value;
   if (id && DELIVERY_ID.test(id)) return id;
   if (id) throw new InvalidRequestError('X-Chatwoot-Delivery is not a valid delivery id', 'MALFORMED_WEBHOOK');
-  return `sha256:${createHash('sha256').update(String(request.chatwootWebhook?.timestamp)).update('.').update(raw).digest('hex')}`;
+  return `sha256:${createHash('sha256').update(String(timestamp)).update('.').update(delivery.rawBody).digest('hex')}`;
 }

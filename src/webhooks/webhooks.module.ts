@@ -3,7 +3,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { ChatwootWebhookGuard } from './chatwoot-webhook.guard';
 import { ConversationEffectsService } from './conversation-effects.service';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsService } from './conversations.service';
@@ -15,13 +14,14 @@ import { CustomerDirectory } from './ports/customer-directory';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { WebhookIntakeEndpoint } from './webhook-intake.endpoint';
 import { WebhookIntakeService } from './webhook-intake.service';
 import { WebhookMetrics } from './webhook-metrics';
 import { WebhookProcessorService } from './webhook-processor.service';
 import { WebhookReconcileService } from './webhook-reconcile.service';
 import { WebhookSecretCache } from './webhook-secret.cache';
+import { WebhookVerifier } from './webhook-verifier';
 import { WidgetActivityService } from './widget-activity.service';
-import { WebhooksController } from './webhooks.controller';
 
 @Module({
   imports: [
@@ -30,13 +30,15 @@ import { WebhooksController } from './webhooks.controller';
     NotificationsModule,
     ContactsModule,
   ],
-  controllers: [WebhooksController, ConversationsController, WebhookDeliveriesController],
+  controllers: [ConversationsController, WebhookDeliveriesController],
   providers: [
     WebhookMetrics,
     WebhookSecretCache,
-    ChatwootWebhookGuard,
+    WebhookVerifier,
     WebhookDeliveryRepository,
     WebhookIntakeService,
+    // Intake is served on the bare HTTP server, ahead of Fastify (see RawRoutes).
+    WebhookIntakeEndpoint,
     WebhookProcessorService,
     ConversationEffectsService,
     WebhookReconcileService,

@@ -71,6 +71,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const app = await createApp(config, { imports: options.imports });
   await app.listen({ port, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${port}`;
 
   const request = async <T>(method: string, path: string, opts: RequestOptions = {}): Promise<TestResponse<T>> => {
     const headers: Record<string, string> = { ...opts.headers };
@@ -81,6 +82,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       payload = JSON.stringify(opts.body);
       headers['content-type'] ??= 'application/json';
     }
+    if (RAW_ROUTE.test(path)) return overHttp<T>(url, method, path, payload, headers, opts.query);
     const response = await app.inject({ method: method as 'GET', url: path, payload, headers, query: opts.query });
     let body: unknown = response.body;
     try {
@@ -96,7 +98,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     fake,
     databaseUrl,
-    url: `http://127.0.0.1:${port}`,
+    url,
     request,
     get: (token) => app.get(token),
     close: async () => {
@@ -104,6 +106,39 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (!options.fake) await fake.close();
     },
   };
+}
+
+/**
+ * Webhook intake is a raw route, served on the HTTP server ahead of Fastify, so `app.inject`
+ * (which calls Fastify's router directly) would not reach it: those requests go over the socket.
+ */
+const RAW_ROUTE = /^\/v1\/webhooks\/chatwoot(\/|\?|$)/;
+
+async function overHttp<T>(
+  base: string,
+  method: string,
+  path: string,
+  payload: string | Buffer | undefined,
+  headers: Record<string, string>,
+  query: Record<string, string> | undefined,
+): Promise<TestResponse<T>> {
+  const target = new URL(path, base);
+  for (const [key, value] of Object.entries(query ?? {})) target.searchParams.set(key, value);
+  const response = await fetch(target, {
+    method,
+    headers,
+    body: typeof payload === 'string' ? payload : payload && new Uint8Array(payload),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  const responseHeaders: Record<string, string> = {};
+  response.headers.forEach((value, key) => (responseHeaders[key] = value));
+  return { status: response.status, body: body as T, text, headers: responseHeaders };
 }
 
 function freePort(): Promise<number> {

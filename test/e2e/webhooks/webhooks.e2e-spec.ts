@@ -196,6 +196,65 @@ describe('Chatwoot webhooks', () => {
       expect(metrics.text).toMatch(/webhook_deliveries_total\{result="unknown_store"\} [1-9]/);
     });
 
+    it('answers on its raw route as every route does: request id, error shape, 413, 415, metrics', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const url = `/v1/webhooks/chatwoot/${s.storeId}`;
+      const signed = (payload: string) => ({
+        'x-chatwoot-delivery': randomUUID(),
+        'x-chatwoot-timestamp': String(now),
+        'x-chatwoot-signature': sign(s.webhookSecret, now, payload),
+      });
+      const body = JSON.stringify({ event: 'contact_updated', id: 4242, account: { id: s.accountId } });
+
+      const ok = await t.request('POST', url, {
+        auth: null,
+        payload: body,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'chatwoot-req-1', ...signed(body) },
+      });
+      expect(ok.status).toBe(200);
+      expect(ok.headers['x-request-id']).toBe('chatwoot-req-1');
+      expect(ok.headers['content-type']).toBe('application/json; charset=utf-8');
+
+      const form = await t.request('POST', url, {
+        auth: null,
+        payload: 'event=contact_updated',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...signed('event=contact_updated') },
+      });
+      expect(form.status).toBe(415);
+      expect(form.body).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+      expect(form.body.requestId).toBe(form.headers['x-request-id']);
+
+      const huge = JSON.stringify({ event: 'message_created', content: 'x'.repeat(t.config.BODY_LIMIT_BYTES) });
+      const tooLarge = await t.request('POST', url, {
+        auth: null,
+        payload: huge,
+        headers: { 'content-type': 'application/json', ...signed(huge) },
+      });
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.body).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+
+      const broken = '{"event": ';
+      const malformed = await t.request('POST', url, {
+        auth: null,
+        payload: broken,
+        headers: { 'content-type': 'application/json', ...signed(broken) },
+      });
+      expect(malformed.body).toMatchObject({ statusCode: 400, code: 'MALFORMED_JSON' });
+
+      // Only POST is served ahead of Fastify; anything else gets Fastify's 404 in the same shape.
+      const get = await t.request('GET', url, { auth: null });
+      expect(get.status).toBe(404);
+      expect(get.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+
+      const metrics = await t.request('GET', '/metrics', { auth: null });
+      const observed = (status: number) =>
+        new RegExp(
+          `http_request_duration_seconds_count\\{method="POST",route="/v1/webhooks/chatwoot/:storeId",status="${status}"\\} [1-9]`,
+        );
+      for (const status of [200, 413, 415, 400]) expect(metrics.text).toMatch(observed(status));
+      expect(await deliveriesCount(s.storeId)).toBeGreaterThan(0);
+    });
+
     it('applies a delivery sent three times once', async () => {
       const contact = newContact('cust-dup');
       const displayId = await newConversation(contact.id);

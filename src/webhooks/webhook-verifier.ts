@@ -1,11 +1,20 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { RawBodyRequest } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Injectable } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
 import { InvalidRequestError, NotFoundError, UnauthorizedError } from '../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
 import { verifyChatwootSignature } from './chatwoot-signature';
 import { WebhookMetrics } from './webhook-metrics';
 import { WebhookSecretCache } from './webhook-secret.cache';
+
+/** One delivery as it arrived: nothing in it is trusted yet. */
+export interface IncomingWebhook {
+  /** The store id in the URL provisioning registers; null for `POST /v1/webhooks/chatwoot`. */
+  storeIdFromPath: string | null;
+  headers: IncomingHttpHeaders;
+  rawBody: Buffer;
+  /** The parsed body. */
+  body: unknown;
+}
 
 export interface VerifiedWebhook {
   storeId: string;
@@ -13,32 +22,32 @@ export interface VerifiedWebhook {
   timestamp: number;
 }
 
-export type WebhookRequest = RawBodyRequest<FastifyRequest> & { chatwootWebhook?: VerifiedWebhook };
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Chatwoot audience: the per-store webhook secret signs every delivery (API-NOTES §5.4). */
+/**
+ * The Chatwoot audience's authentication: the per-store webhook secret signs every delivery
+ * (API-NOTES §5.4). Unknown store → 404; missing, wrong or stale signature → 401.
+ */
 @Injectable()
-export class ChatwootWebhookGuard implements CanActivate {
+export class WebhookVerifier {
   constructor(
     private readonly secrets: WebhookSecretCache,
     private readonly config: AppConfig,
     private readonly metrics: WebhookMetrics,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<WebhookRequest>();
-    const storeId = await this.storeIdOf(request);
+  async verify(delivery: IncomingWebhook): Promise<VerifiedWebhook> {
+    const storeId = await this.storeIdOf(delivery);
     let key = storeId === null ? null : await this.secrets.get(storeId);
     if (!key) {
       this.metrics.count('unknown_store');
       throw new NotFoundError(storeId === null ? 'The Chatwoot account of this delivery' : `Store ${storeId}`, 'STORE_NOT_FOUND');
     }
-    const signature = header(request, 'x-chatwoot-signature');
-    const timestamp = header(request, 'x-chatwoot-timestamp');
+    const signature = header(delivery.headers, 'x-chatwoot-signature');
+    const timestamp = header(delivery.headers, 'x-chatwoot-timestamp');
     const check = (secret: string | null) =>
       secret === null
         ? 'missing'
@@ -46,12 +55,13 @@ export class ChatwootWebhookGuard implements CanActivate {
             secret,
             signature,
             timestamp,
-            rawBody: request.rawBody ?? '',
+            rawBody: delivery.rawBody,
             nowSeconds: Math.floor(Date.now() / 1000),
             maxAgeSeconds: this.config.WEBHOOK_MAX_AGE_SECONDS,
           });
     let verdict = check(key.secret);
     if (verdict === 'bad_signature' || (verdict === 'missing' && key.secret === null && signature)) {
+      // The secret may have been rotated since it was cached.
       key = (await this.secrets.refresh(key.storeId)) ?? key;
       verdict = check(key.secret);
     }
@@ -70,8 +80,7 @@ export class ChatwootWebhookGuard implements CanActivate {
         'SIGNATURE_STALE',
       );
     }
-    request.chatwootWebhook = { storeId: key.storeId, accountId: key.accountId, timestamp: Number(timestamp) };
-    return true;
+    return { storeId: key.storeId, accountId: key.accountId, timestamp: Number(timestamp) };
   }
 
   /**
@@ -79,10 +88,9 @@ export class ChatwootWebhookGuard implements CanActivate {
    * without one) from the payload's `account.id`, which Chatwoot sends since v4.14.2. The
    * signature is then checked with that account's secret, so a forged account id gains nothing.
    */
-  private async storeIdOf(request: WebhookRequest): Promise<string | null> {
-    const fromPath = (request.params as Record<string, string | undefined>).storeId;
-    if (fromPath) return fromPath;
-    const accountId = accountIdOf(request.body);
+  private async storeIdOf(delivery: IncomingWebhook): Promise<string | null> {
+    if (delivery.storeIdFromPath) return delivery.storeIdFromPath;
+    const accountId = accountIdOf(delivery.body);
     if (accountId === null) {
       this.metrics.count('malformed');
       throw new InvalidRequestError(
