@@ -51,7 +51,11 @@ export class WebhookIntakeEndpoint implements RawRoute, OnModuleInit {
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    void this.serve(req, res);
+    // serve() answers every failure itself; this only keeps a bug from becoming an unhandled rejection.
+    this.serve(req, res).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'webhook intake failed');
+      if (!res.headersSent) writeError(res, requestIdOf(req), error);
+    });
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
