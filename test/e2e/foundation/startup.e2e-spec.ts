@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../../src/database/embedded-postgres';
 import { eventually } from '../../support/eventually';
+import { createTestDatabase } from '../../support/test-database';
 
 const children: ChildProcess[] = [];
 const folders: string[] = [];
@@ -82,6 +83,52 @@ describe('start-up', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   }, 150_000);
+
+  it('writes one JSON request line with the request id for raw and Fastify routes alike', async () => {
+    const port = await freePort();
+    const service = startService({ PORT: String(port), DATABASE_URL: await createTestDatabase(), LOG_LEVEL: 'info' });
+    await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200), 60_000, 200);
+
+    const webhook = await fetch(`http://127.0.0.1:${port}/v1/webhooks/chatwoot/no-such-store?token=secret-in-query`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-request-id': 'raw-route-probe',
+        'x-chatwoot-signature': 'sha256=0000',
+        'x-chatwoot-timestamp': '1',
+      },
+      body: '{"event":"conversation_created"}',
+    });
+    expect(webhook.status).toBe(404);
+    const api = await fetch(`http://127.0.0.1:${port}/v1/stores/x`, { headers: { 'x-request-id': 'fastify-route-probe' } });
+    expect(api.status).toBe(401);
+
+    const lineFor = (requestId: string) =>
+      service
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, any>)
+        .find((entry) => entry.msg === 'request completed' && entry.req?.id === requestId);
+    await eventually(() => expect(lineFor('fastify-route-probe')).toBeDefined());
+    await eventually(() => expect(lineFor('raw-route-probe')).toBeDefined());
+    const shape = { level: 30, msg: 'request completed', responseTime: expect.any(Number) };
+    expect(lineFor('fastify-route-probe')).toMatchObject({
+      ...shape,
+      requestId: 'fastify-route-probe',
+      res: { statusCode: 401 },
+    });
+    expect(lineFor('raw-route-probe')).toMatchObject({
+      ...shape,
+      requestId: 'raw-route-probe',
+      req: { method: 'POST', url: '/v1/webhooks/chatwoot/no-such-store' },
+      res: { statusCode: 404 },
+    });
+    expect(service.output()).not.toContain('secret-in-query');
+    expect(service.output()).not.toContain('sha256=0000');
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+  }, 90_000);
 
   it('runs its database from a checkout inside a 0700 folder', async () => {
     const locked = tempFolder();
