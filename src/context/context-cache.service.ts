@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InvalidationBus } from '../common/cache/invalidation-bus';
 import { JobQueue } from '../jobs/job-queue.service';
 import { MetricsService } from '../observability/metrics.service';
 import { TtlCache } from './context-cache';
@@ -12,10 +13,13 @@ export const contactTag = (storeId: string, contactId: number) => `contact:${sto
 export const customerTag = (storeId: string, customerId: string) => `customer:${storeId}:${customerId}`;
 export const storeTag = (storeId: string) => `store:${storeId}`;
 
+const INVALIDATE_TAG = 'context.tag';
+
 /**
  * The context panel's in-process cache, dropped per customer when the contacts, webhooks or
- * this module announce a change. With several instances each keeps its own cache and an event
- * reaches one of them, so the TTL bounds how stale another instance can be.
+ * this module announce a change. An event reaches one instance; the drop goes to every instance
+ * through the InvalidationBus (Redis pub/sub with REDIS_URL; without it the TTL bounds how
+ * stale another instance can be).
  */
 @Injectable()
 export class ContextCacheService {
@@ -23,7 +27,15 @@ export class ContextCacheService {
   readonly cache = new TtlCache<unknown>({ ttlMs: CONTEXT_TTL_MS, maxEntries: 20_000 });
   private readonly lookups;
 
-  constructor(jobs: JobQueue, metrics: MetricsService) {
+  constructor(
+    jobs: JobQueue,
+    metrics: MetricsService,
+    private readonly bus: InvalidationBus,
+  ) {
+    bus.on(INVALIDATE_TAG, (tag) => {
+      const dropped = this.cache.invalidateTag(tag);
+      if (dropped > 0) this.logger.debug({ tag, dropped }, 'context cache invalidated');
+    });
     this.lookups = metrics.counter('context_cache_lookups_total', 'Context cache lookups by outcome', ['outcome']);
     const definition = { retryLimit: 3, retryDelay: 1, concurrency: 2, batchSize: 20 };
     jobs.on(
@@ -49,17 +61,12 @@ export class ContextCacheService {
       'conversation.changed',
       'context.invalidate-conversation',
       async (e) => {
-        if (e.customerId) this.invalidateCustomer(e.storeId, e.customerId);
-        if (e.contactId != null) this.invalidateContact(e.storeId, e.contactId);
+        await this.invalidateCustomer(e.storeId, e.customerId);
+        if (e.contactId != null) await this.invalidateContact(e.storeId, e.contactId);
       },
       definition,
     );
-    jobs.on(
-      'store.deleted',
-      'context.invalidate-store',
-      async (e) => void this.cache.invalidateTag(storeTag(e.storeId)),
-      definition,
-    );
+    jobs.on('store.deleted', 'context.invalidate-store', (e) => this.bus.emit(INVALIDATE_TAG, storeTag(e.storeId)), definition);
   }
 
   get<T>(key: string): T | undefined {
@@ -68,14 +75,13 @@ export class ContextCacheService {
     return value;
   }
 
-  invalidateCustomer(storeId: string, customerId: string | null | undefined): void {
-    if (!customerId) return;
-    const dropped = this.cache.invalidateTag(customerTag(storeId, customerId));
-    if (dropped > 0) this.logger.debug({ storeId, dropped }, 'context cache invalidated');
+  /** Drops the customer's answers here at once and on every other instance. */
+  async invalidateCustomer(storeId: string, customerId: string | null | undefined): Promise<void> {
+    if (customerId) await this.bus.emit(INVALIDATE_TAG, customerTag(storeId, customerId));
   }
 
-  invalidateContact(storeId: string, contactId: number): void {
-    this.cache.invalidateTag(contactTag(storeId, contactId));
+  async invalidateContact(storeId: string, contactId: number): Promise<void> {
+    await this.bus.emit(INVALIDATE_TAG, contactTag(storeId, contactId));
   }
 
   clear(): void {

@@ -127,8 +127,8 @@ export class EscalationService {
     effects.notificationId = notification.id;
     await this.escalations.update({ storeId: store.id, id: row.id }, { state: 'done', effects, finishedAt: new Date() });
     this.outcomes.inc({ outcome: 'done' });
-    if (contactId) this.cache.invalidateContact(store.id, contactId);
-    this.cache.invalidateCustomer(store.id, row.customerId);
+    if (contactId) await this.cache.invalidateContact(store.id, contactId);
+    await this.cache.invalidateCustomer(store.id, row.customerId);
     this.logger.log({ storeId: store.id, conversationId }, 'conversation escalated');
     return {
       id: row.id,

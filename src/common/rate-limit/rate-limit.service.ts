@@ -1,22 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../errors/domain-error';
+import { RedisService } from '../redis/redis.service';
 
 /**
  * Fixed-window limits keyed by whatever a caller names (store, IP, account). O(1) per hit,
- * unlike a sliding log, so it is safe on hot paths such as webhook intake.
- * Limits are per instance; with REDIS_URL set a shared store would be the next step.
+ * unlike a sliding log, so it is safe on hot paths such as webhook intake. In process by
+ * default; with REDIS_URL the counters are shared by every instance, and while Redis is
+ * unreachable each instance counts on its own (the insurance limiter) rather than failing.
  */
 @Injectable()
 export class RateLimitService {
-  private readonly limiters = new Map<string, RateLimiterMemory>();
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
+
+  constructor(private readonly redis: RedisService) {}
 
   /** Counts one hit for `key` in `bucket`; throws 429 RATE_LIMITED above `limit` per `windowSeconds`. */
   async consume(bucket: string, key: string, limit: number, windowSeconds = 60, what = 'requests'): Promise<void> {
     const id = `${bucket}:${limit}:${windowSeconds}`;
     let limiter = this.limiters.get(id);
     if (!limiter) {
-      limiter = new RateLimiterMemory({ keyPrefix: id, points: limit, duration: windowSeconds });
+      limiter = this.create(id, limit, windowSeconds);
       this.limiters.set(id, limiter);
     }
     try {
@@ -28,5 +32,17 @@ export class RateLimitService {
       }
       throw error;
     }
+  }
+
+  private create(id: string, points: number, duration: number): RateLimiterAbstract {
+    const memory = new RateLimiterMemory({ keyPrefix: id, points, duration });
+    if (!this.redis.client) return memory;
+    return new RateLimiterRedis({
+      storeClient: this.redis.client,
+      keyPrefix: `bridge:rl:${id}`,
+      points,
+      duration,
+      insuranceLimiter: memory,
+    });
   }
 }

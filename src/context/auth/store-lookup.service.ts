@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { StoreDirectory, type StoreView } from '../../accounts/store-directory.service';
+import { InvalidationBus } from '../../common/cache/invalidation-bus';
 import { JobQueue } from '../../jobs/job-queue.service';
 import { TtlCache } from '../context-cache';
 
@@ -18,8 +19,11 @@ export class StoreLookup {
   constructor(
     private readonly stores: StoreDirectory,
     jobs: JobQueue,
+    bus: InvalidationBus,
   ) {
-    jobs.on('store.deleted', 'context.forget-store', async () => this.cache.clear());
+    bus.on('context.stores', () => this.cache.clear());
+    // A deleted store's context token must stop working on every instance, not in 10 s.
+    jobs.on('store.deleted', 'context.forget-store', () => bus.emit('context.stores', ''));
   }
 
   async byContextToken(token: string): Promise<StoreView | null> {
