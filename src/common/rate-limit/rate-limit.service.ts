@@ -23,6 +23,8 @@ export class RateLimitService {
       limiter = this.create(id, limit, windowSeconds);
       this.limiters.set(id, limiter);
     }
+    // rate-limiter-flexible switches to the insurance limiter by itself; count it so /metrics shows it.
+    if (this.redis.enabled && !this.redis.ready) this.redis.fellBack('rate_limit');
     try {
       await limiter.consume(key, 1);
     } catch (error) {

@@ -56,6 +56,16 @@ export class RedisService implements OnApplicationShutdown {
     }
   }
 
+  /** True while commands can be sent (callers that fall back on their own use it to count fallbacks). */
+  get ready(): boolean {
+    return this.client?.status === 'ready';
+  }
+
+  /** Counts work done in process because Redis was unreachable (not logged: it can happen per request). */
+  fellBack(operation: string): void {
+    this.errors.inc({ operation });
+  }
+
   failed(operation: string, error: unknown): void {
     this.errors.inc({ operation });
     this.logger.warn({ err: error, operation }, 'redis operation failed');

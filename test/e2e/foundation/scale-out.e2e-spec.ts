@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisService } from '../../../src/common/redis/redis.service';
 import { ContextCacheService } from '../../../src/context/context-cache.service';
 import { ctxHeaders, item, putOrder, seedCustomer } from '../context/context-fixtures';
 import { eventually } from '../../support/eventually';
@@ -94,14 +95,17 @@ describe.runIf(enabled)('several instances sharing REDIS_URL', () => {
 
   it('keeps serving when Redis goes away: each instance counts on its own meanwhile', async () => {
     await redis.stop();
+    await eventually(() => expect(one.get(RedisService).ready || two.get(RedisService).ready).toBe(false), 5_000, 20);
     // The shared counter refused this store above; the in-process insurance counter starts fresh.
     expect((await deliver(one)).status).toBe(200);
     const path = `/v1/context/accounts/${store.accountId}/contacts/${contactId}`;
     const context = await two.request('GET', path, { auth: null, headers: ctxHeaders(store) });
     expect(context.status).toBe(200);
     await two.get(ContextCacheService).invalidateCustomer(store.storeId, 'shared-1');
-    // The failed broadcast is counted where it failed.
+    // The failed broadcast and the in-process count are both on /metrics where they happened.
     const metrics = await two.request('GET', '/metrics', { auth: null });
     expect(metrics.text).toMatch(/redis_errors_total\{operation="publish"\} [1-9]/);
+    const metricsOfOne = await one.request('GET', '/metrics', { auth: null });
+    expect(metricsOfOne.text).toMatch(/redis_errors_total\{operation="rate_limit"\} [1-9]/);
   });
 });
