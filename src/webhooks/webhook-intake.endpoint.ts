@@ -6,6 +6,7 @@ import getRawBody from 'raw-body';
 import { DomainError, InvalidRequestError } from '../common/errors/domain-error';
 import { RawRoutes, requestIdOf, writeError, writeJson, type RawRoute } from '../common/http/raw-routes';
 import { AppConfig } from '../config/app-config';
+import { httpDurations } from '../observability/http-metrics';
 import { MetricsService } from '../observability/metrics.service';
 import { WebhookAckDto } from './dto/webhook.dto';
 import { WebhookIntakeService } from './webhook-intake.service';
@@ -35,11 +36,7 @@ export class WebhookIntakeEndpoint implements RawRoute, OnModuleInit {
     private readonly config: AppConfig,
     metrics: MetricsService,
   ) {
-    this.duration = metrics.histogram('http_request_duration_seconds', 'HTTP request duration by method, route and status', [
-      'method',
-      'route',
-      'status',
-    ]);
+    this.duration = httpDurations(metrics);
   }
 
   onModuleInit(): void {
