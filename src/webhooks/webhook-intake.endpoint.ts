@@ -94,7 +94,11 @@ export class WebhookIntakeEndpoint implements RawRoute, OnModuleInit {
     const type = req.headers['content-type'];
     if (!type || !JSON_TYPE.test(type)) {
       req.resume();
-      throw new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type must be application/json, not ${type ?? 'missing'}`);
+      throw new DomainError(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        `Content-Type must be application/json, not ${type?.slice(0, 100) ?? 'missing'}`,
+      );
     }
     const rawBody = await getRawBody(req, { length: req.headers['content-length'], limit: this.config.BODY_LIMIT_BYTES });
     try {
