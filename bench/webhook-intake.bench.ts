@@ -114,6 +114,8 @@ export async function run(): Promise<{ name: string; metrics: Record<string, num
       // Intake alone is measured; the backlog phase drives the processor directly.
       JOBS_ENABLED: 'false',
       WEBHOOK_RATE_PER_MINUTE: '10000000',
+      // BENCH_REDIS_URL measures the scale-out mode: the per-account limit counted in Redis.
+      ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
     });
     const app = await createApp(config);
     await app.listen({ port: 0, host: '127.0.0.1' });
