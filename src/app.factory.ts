@@ -38,10 +38,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       fastifyHandler: RequestListener,
       options: { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number },
     ) => {
-      let dispatch: RequestListener | undefined;
       const server = createServer((req, res) => {
-        dispatch ??= late.rawRoutes?.listener(fastifyHandler);
-        return (dispatch ?? fastifyHandler)(req, res);
+        if (!late.rawRoutes?.dispatch(req, res)) fastifyHandler(req, res);
       });
       // What Fastify sets on a server it makes itself.
       if (options.keepAliveTimeout) server.keepAliveTimeout = options.keepAliveTimeout;

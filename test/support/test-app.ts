@@ -84,13 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     }
     if (RAW_ROUTE.test(path)) return overHttp<T>(url, method, path, payload, headers, opts.query);
     const response = await app.inject({ method: method as 'GET', url: path, payload, headers, query: opts.query });
-    let body: unknown = response.body;
-    try {
-      body = JSON.parse(response.body);
-    } catch {
-      // not JSON
-    }
-    return { status: response.statusCode, body: body as T, text: response.body, headers: response.headers };
+    return { status: response.statusCode, body: parsed<T>(response.body), text: response.body, headers: response.headers };
   };
 
   return {
@@ -130,15 +124,18 @@ async function overHttp<T>(
     body: typeof payload === 'string' ? payload : payload && new Uint8Array(payload),
   });
   const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
   const responseHeaders: Record<string, string> = {};
   response.headers.forEach((value, key) => (responseHeaders[key] = value));
-  return { status: response.status, body: body as T, text, headers: responseHeaders };
+  return { status: response.status, body: parsed<T>(text), text, headers: responseHeaders };
+}
+
+/** The body parsed when it is JSON, else the text. */
+function parsed<T>(text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return text as T;
+  }
 }
 
 function freePort(): Promise<number> {

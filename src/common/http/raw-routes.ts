@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toErrorBody } from '../errors/all-exceptions.filter';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -39,14 +39,11 @@ export class RawRoutes {
     this.routes.push(route);
   }
 
-  /** Offers each request to the raw routes, then hands it to the framework (`fallback`). */
-  listener(fallback: RequestListener): RequestListener {
-    return (req, res) => {
-      for (const route of this.routes) {
-        if (route.matches(req)) return route.handle(req, res);
-      }
-      return fallback(req, res);
-    };
+  /** Answers the request when a raw route matches it; false leaves it to the framework. */
+  dispatch(req: IncomingMessage, res: ServerResponse): boolean {
+    const route = this.routes.find((candidate) => candidate.matches(req));
+    route?.handle(req, res);
+    return route !== undefined;
   }
 
   openApiPaths(): OpenAPIObject['paths'] {

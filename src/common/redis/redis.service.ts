@@ -66,7 +66,7 @@ export class RedisService implements OnApplicationShutdown {
     this.errors.inc({ operation });
   }
 
-  failed(operation: string, error: unknown): void {
+  private failed(operation: string, error: unknown): void {
     this.errors.inc({ operation });
     this.logger.warn({ err: error, operation }, 'redis operation failed');
   }
