@@ -11,7 +11,9 @@ import { RawRoutes, requestIdOf } from './common/http/raw-routes';
 import { honourRouteBodyLimits } from './common/http/route-body-limit';
 import type { AppConfig } from './config/app-config';
 import { registerHttpMetrics } from './observability/http-metrics';
+import { QuietStartupLogger } from './observability/logger-options';
 import { MetricsService } from './observability/metrics.service';
+import { RequestLog } from './observability/request-log';
 import { buildOpenApiDocument } from './openapi';
 
 /** Builds the whole HTTP application; `main.ts` and the tests share it. */
@@ -52,7 +54,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     bufferLogs: true,
   });
   late.rawRoutes = app.get(RawRoutes);
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.flushLogs();
 
   const fastify = app.getHttpAdapter().getInstance();
@@ -62,6 +64,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     done();
   });
   registerHttpMetrics(fastify, app.get(MetricsService));
+  app.get(RequestLog).register(fastify);
 
   await app.register(helmet, {
     // The dashboard app is framed by Chatwoot and tracker.js is loaded by storefronts:

@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './database/embedded-postgres';
+import { startupBanner } from './startup-banner';
 
 async function bootstrap(): Promise<void> {
+  const started = Date.now();
   let config;
   try {
     config = loadConfig(process.env);
@@ -19,9 +21,6 @@ async function bootstrap(): Promise<void> {
   if (config.usesEmbeddedDatabase) {
     embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR });
     config.DATABASE_URL = embedded.url;
-    process.stdout.write(
-      `${JSON.stringify({ level: 30, time: Date.now(), msg: `embedded PostgreSQL listening at ${embedded.url}` })}\n`,
-    );
   }
 
   const app = await createApp(config);
@@ -38,6 +37,16 @@ async function bootstrap(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ port: config.PORT, host: '0.0.0.0' });
+  if (config.LOG_LEVEL !== 'silent') {
+    process.stdout.write(
+      startupBanner({
+        config,
+        embeddedDataPath: embedded?.dataPath,
+        embeddedLinked: embedded?.linked ?? false,
+        startedInMs: Date.now() - started,
+      }),
+    );
+  }
 }
 
 bootstrap().catch((error: unknown) => {

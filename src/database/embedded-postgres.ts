@@ -1,6 +1,18 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, chownSync } from 'node:fs';
+import {
+  chownSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse, resolve } from 'node:path';
@@ -20,6 +32,10 @@ export interface EmbeddedPostgresOptions {
 export interface EmbeddedPostgresHandle {
   url: string;
   port: number;
+  /** The cluster's folder: `<dataDir>/pg`, or the folder that link points to. */
+  dataPath: string;
+  /** True when `<dataDir>/pg` is a link to `dataPath` (root, checkout the postgres user cannot reach). */
+  linked: boolean;
   /** Builds a URL for another database on the same cluster. */
   urlFor(database: string): string;
   stop(): Promise<void>;
@@ -74,6 +90,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return {
     url: `${base}/${database}`,
     port,
+    dataPath: pgData,
+    linked: pgData !== join(resolve(options.dataDir), 'pg'),
     urlFor: (name) => `${base}/${name}`,
     stop: () => stopChild(child),
   };
@@ -160,6 +178,33 @@ function preparePgData(dataDir: string, runAs: Identity | undefined): string {
   mkdirSync(target, { recursive: true, mode: 0o700 });
   chownSync(target, runAs.uid, runAs.gid);
   return target;
+}
+
+/**
+ * Deletes every embedded cluster under `dataDir` (its own `pg` and those of sub-folders such as
+ * the demo's), following `pg` links to the folders they point to, then `dataDir` itself. A plain
+ * `rm -rf .data` would leave a linked cluster behind. Refuses while a cluster is running.
+ * Returns the folders deleted.
+ */
+export function removeEmbeddedData(dataDir: string): string[] {
+  const root = resolve(dataDir);
+  if (!existsSync(root)) return [];
+  const candidates = [join(root, 'pg')];
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    if (entry.isDirectory()) candidates.push(join(root, entry.name, 'pg'));
+  }
+  const targets = candidates.filter(isSymlink).map((link) => resolve(dirname(link), readlinkSync(link)));
+  for (const pgData of [...candidates, ...targets]) {
+    const pidFile = join(pgData, 'postmaster.pid');
+    if (!existsSync(pidFile)) continue;
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+      throw new Error(`PostgreSQL (pid ${pid}) is still running on ${pgData}: stop the service first`);
+    }
+  }
+  for (const target of targets) rmSync(target, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
+  return [...targets, root];
 }
 
 function isSymlink(path: string): boolean {

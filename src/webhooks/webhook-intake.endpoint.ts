@@ -8,6 +8,7 @@ import { RawRoutes, requestIdOf, writeError, writeJson, type RawRoute } from '..
 import { AppConfig } from '../config/app-config';
 import { httpDurations } from '../observability/http-metrics';
 import { MetricsService } from '../observability/metrics.service';
+import { errorCodeOf, RequestLog } from '../observability/request-log';
 import { WebhookAckDto } from './dto/webhook.dto';
 import { WebhookIntakeService } from './webhook-intake.service';
 
@@ -35,6 +36,7 @@ export class WebhookIntakeEndpoint implements RawRoute, OnModuleInit {
     private readonly routes: RawRoutes,
     private readonly config: AppConfig,
     metrics: MetricsService,
+    private readonly requestLog: RequestLog,
   ) {
     this.duration = httpDurations(metrics);
   }
@@ -75,18 +77,16 @@ export class WebhookIntakeEndpoint implements RawRoute, OnModuleInit {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const route = storeIdFromPath === null ? ROUTE_WITHOUT_STORE : ROUTE_WITH_STORE;
     this.duration.observe({ method: 'POST', route, status: String(status) }, seconds);
-    // The same line pino-http writes for Fastify's routes; built only when it will be written.
-    if (this.logger.logger.isLevelEnabled('info')) {
-      this.logger.info(
-        {
-          req: { id: requestId, method: 'POST', url: (req.url ?? '').split('?')[0] },
-          res: { statusCode: status },
-          responseTime: seconds * 1000,
-          requestId,
-        },
-        'request completed',
-      );
-    }
+    // The same line as every Fastify route's (RequestLog).
+    this.requestLog.write({
+      method: 'POST',
+      route,
+      status,
+      ms: seconds * 1000,
+      requestId,
+      storeId: storeIdFromPath ?? undefined,
+      code: status >= 400 ? errorCodeOf(res) : undefined,
+    });
   }
 
   /** The raw bytes (they are what Chatwoot signed) and their parse; 413, 415 and 400 as Fastify would answer. */

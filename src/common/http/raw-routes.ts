@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setErrorCode } from '../../observability/request-log';
 import { toErrorBody } from '../errors/all-exceptions.filter';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -74,6 +75,7 @@ export function writeError(res: ServerResponse, requestId: string, error: unknow
   const body = toErrorBody(error);
   // The request was not (fully) read: do not keep a connection whose stream state is unknown.
   if (body.statusCode === 413) res.shouldKeepAlive = false;
+  setErrorCode(res, body.code);
   writeJson(res, requestId, body.statusCode, { ...body, requestId });
   return body.statusCode;
 }
