@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from '../src/app.factory';
-import { loadConfig } from '../src/config/app-config';
+import { DEV_SECRETS, loadConfig } from '../src/config/app-config';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/database/embedded-postgres';
 import { startFakeChatwoot } from '../test/fake-chatwoot';
 
@@ -11,7 +11,8 @@ import { startFakeChatwoot } from '../test/fake-chatwoot';
  */
 const PORT = Number(process.env.PORT ?? 3000);
 const BASE = `http://127.0.0.1:${PORT}`;
-const KEY = 'demo-platform-api-key-0123456789';
+// The same development key `npm start` uses, so the printed URLs work with one header.
+const KEY = DEV_SECRETS.PLATFORM_API_KEY;
 const STORE = 'demo-store';
 
 async function api(method: string, path: string, body?: unknown): Promise<any> {
@@ -171,8 +172,8 @@ async function main(): Promise<void> {
   console.log(`     (it waits for Chatwoot's appContext; the context API for this contact is`);
   console.log(`      ${BASE}/v1/context/accounts/${accountId}/contacts/${contact.id} with the token above as x-context-token)`);
   console.log(`  Store status        ${BASE}/v1/stores/${STORE}  (Authorization: Bearer ${KEY})`);
-  console.log(`  Conversation stats  ${BASE}/v1/stores/${STORE}/analytics/conversations`);
-  console.log(`  Metrics             ${BASE}/metrics`);
+  console.log(`  Conversation stats  ${BASE}/v1/stores/${STORE}/analytics/conversations  (same header)`);
+  console.log(`  Metrics             ${BASE}/metrics  (no credentials)`);
   console.log(`  Fake Chatwoot       ${fake.url}/__fake/requests`);
   console.log('\nCtrl-C to stop.');
 
