@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { resolveStoreSettings } from '../accounts/store-settings';
 import { StoreDirectory, type StoreView } from '../accounts/store-directory.service';
@@ -6,6 +6,8 @@ import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client'
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import type { ChatwootLane } from '../chatwoot/chatwoot-transport';
 import type { CwContact, CwContactInput } from '../chatwoot/chatwoot.types';
+import { PaceAbortedError, RateLimitService } from '../common/rate-limit/rate-limit.service';
+import { AppConfig } from '../config/app-config';
 import { JobPriority, JobQueue } from '../jobs/job-queue.service';
 import { MetricsService } from '../observability/metrics.service';
 import { diffAttributes } from './attributes/attribute-diff';
@@ -62,21 +64,58 @@ export function storeFormat(store: StoreView): StoreFormat {
  * adopts an existing contact when Chatwoot refuses a duplicate email or phone.
  */
 @Injectable()
-export class ContactSyncService {
+export class ContactSyncService implements OnModuleDestroy {
   private readonly logger = new Logger(ContactSyncService.name);
   private readonly synced;
   private readonly duration;
+  private readonly pacedWrites;
+  private readonly paceWaiting;
+  /** Aborts writes still waiting for their store's pace when the app stops (their jobs are retried). */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly jobs: JobQueue,
     private readonly directory: StoreDirectory,
     private readonly bases: CustomerBasisRepository,
     private readonly links: ContactLinkRepository,
+    private readonly limits: RateLimitService,
+    private readonly config: AppConfig,
     metrics: MetricsService,
   ) {
     this.synced = metrics.counter('contacts_synced_total', 'Contacts synced to Chatwoot, by result', ['result']);
     this.duration = metrics.histogram('contacts_sync_duration_seconds', 'Time to sync one contact to Chatwoot', ['lane']);
+    this.pacedWrites = metrics.counter(
+      'contacts_sync_paced_total',
+      'Chatwoot contact writes that waited for their store pace (CONTACT_SYNC_RATE_PER_MINUTE)',
+    );
+    this.paceWaiting = metrics.gauge('contacts_sync_pace_waiting', 'Chatwoot contact writes waiting for their store pace now');
     jobs.register<SyncJob>(SYNC_QUEUE, (data) => this.handleSyncJob(data), { retryLimit: 6, retryDelay: 2, concurrency: 2 });
+  }
+
+  onModuleDestroy(): void {
+    this.stopping.abort();
+  }
+
+  /**
+   * Every contact create/update of a store goes through here: at most CONTACT_SYNC_RATE_PER_MINUTE
+   * per store per minute (across instances with REDIS_URL). Writes wait for their turn; the
+   * platform writes that caused them were accepted long before.
+   */
+  private async paced<T>(storeId: string, write: () => Promise<T>): Promise<T> {
+    let waiting = false;
+    try {
+      await this.limits.pace('contact-writes', storeId, this.config.CONTACT_SYNC_RATE_PER_MINUTE, 60, {
+        signal: this.stopping.signal,
+        onWait: () => {
+          waiting = true;
+          this.pacedWrites.inc();
+          this.paceWaiting.inc();
+        },
+      });
+    } finally {
+      if (waiting) this.paceWaiting.dec();
+    }
+    return write();
   }
 
   /** Queues a debounced sync of one customer; bursts of updates coalesce per store+customer. */
@@ -128,7 +167,7 @@ export class ContactSyncService {
       const attributes = computeContactAttributes(basis, format);
       const identity = identityOf(basis);
       try {
-        const outcome = await this.pushOne(api, basis.customerId, attributes, identity, link);
+        const outcome = await this.pushOne(store.id, api, basis.customerId, attributes, identity, link);
         let result: SyncResult = outcome.result;
         if (result === 'unchanged' && runId && link?.syncedRunId === runId && isResult(link.syncedResult))
           result = link.syncedResult;
@@ -145,7 +184,7 @@ export class ContactSyncService {
           });
         }
       } catch (error) {
-        if (error instanceof ChatwootApiError && error.retryable) {
+        if ((error instanceof ChatwootApiError && error.retryable) || error instanceof PaceAbortedError) {
           retryable ??= error;
         } else {
           results.set(basis.customerId, 'failed');
@@ -167,6 +206,7 @@ export class ContactSyncService {
   }
 
   private async pushOne(
+    storeId: string,
     api: ChatwootAccountClient,
     customerId: string,
     attributes: ContactAttributes,
@@ -182,17 +222,18 @@ export class ContactSyncService {
         return { result: 'unchanged', contactId: link.contactId };
       }
       try {
-        await this.update(api, link.contactId, identityChanges, changed);
+        await this.update(storeId, api, link.contactId, identityChanges, changed);
         return { result: 'updated', contactId: link.contactId };
       } catch (error) {
         // Deleted in Chatwoot: create it again below.
         if (!(error instanceof ChatwootApiError && error.isNotFound)) throw error;
       }
     }
-    return this.createOrAdopt(api, customerId, attributes, identity);
+    return this.createOrAdopt(storeId, api, customerId, attributes, identity);
   }
 
   private async update(
+    storeId: string,
     api: ChatwootAccountClient,
     contactId: number,
     identityChanges: Partial<Identity>,
@@ -204,7 +245,7 @@ export class ContactSyncService {
       ...(hasAttributes ? { custom_attributes: attributes } : {}),
     };
     try {
-      await api.updateContact(contactId, input);
+      await this.paced(storeId, () => api.updateContact(contactId, input));
     } catch (error) {
       // Chatwoot refuses an email/phone another contact holds; the attributes must still arrive.
       if (!(error instanceof ChatwootApiError && error.isValidation && Object.keys(identityChanges).length > 0)) throw error;
@@ -212,11 +253,12 @@ export class ContactSyncService {
         { contactId, fields: Object.keys(identityChanges) },
         'Chatwoot refused the new contact details; kept the old',
       );
-      if (hasAttributes) await api.updateContact(contactId, { custom_attributes: attributes });
+      if (hasAttributes) await this.paced(storeId, () => api.updateContact(contactId, { custom_attributes: attributes }));
     }
   }
 
   private async createOrAdopt(
+    storeId: string,
     api: ChatwootAccountClient,
     customerId: string,
     attributes: ContactAttributes,
@@ -225,7 +267,7 @@ export class ContactSyncService {
     try {
       const input: CwContactInput = { ...identityInput(identity), identifier: customerId, custom_attributes: attributes };
       if (!identity.phone_number) delete input.phone_number;
-      const contact = await api.createContact(input);
+      const contact = await this.paced(storeId, () => api.createContact(input));
       return { result: 'created', contactId: contact.id };
     } catch (error) {
       if (!(error instanceof ChatwootApiError && error.isValidation)) throw error;
@@ -235,7 +277,7 @@ export class ContactSyncService {
       // Never take over an identifier that names another customer.
       if (!existing.identifier) input.identifier = customerId;
       if (!existing.name?.trim()) input.name = identity.name;
-      await api.updateContact(existing.id, input);
+      await this.paced(storeId, () => api.updateContact(existing.id, input));
       return { result: 'updated', contactId: existing.id };
     }
   }
