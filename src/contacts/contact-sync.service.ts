@@ -6,7 +6,7 @@ import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client'
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import type { ChatwootLane } from '../chatwoot/chatwoot-transport';
 import type { CwContact, CwContactInput } from '../chatwoot/chatwoot.types';
-import { PaceAbortedError, RateLimitService } from '../common/rate-limit/rate-limit.service';
+import { PaceAbortedError, PaceDeferredError, RateLimitService } from '../common/rate-limit/rate-limit.service';
 import { AppConfig } from '../config/app-config';
 import { JobPriority, JobQueue } from '../jobs/job-queue.service';
 import { MetricsService } from '../observability/metrics.service';
@@ -24,6 +24,11 @@ export const SYNC_QUEUE = 'contacts.sync';
 export const SYNC_DEBOUNCE_SECONDS = 2;
 /** Customers pushed in parallel; the transport caps in-flight calls per store anyway. */
 const PUSH_CONCURRENCY = 8;
+/**
+ * A real-time sync waits at most this long for its store's contact write pace; beyond it the job
+ * is re-queued for when the pace allows, so one busy store never holds the workers other stores need.
+ */
+const REALTIME_MAX_PACE_WAIT_MS = 1000;
 const E164 = /^\+[1-9]\d{1,14}$/;
 
 interface SyncJob {
@@ -42,6 +47,12 @@ export interface ChunkOutcome {
   results: Map<string, SyncResult>;
   /** A transient Chatwoot failure: the caller lets the job fail so pg-boss retries it. */
   retryable?: unknown;
+}
+
+/** Whose pace a write keeps to, and whether it may wait for it. */
+interface PaceTarget {
+  storeId: string;
+  lane: SyncLane;
 }
 
 interface PushOutcome {
@@ -101,11 +112,12 @@ export class ContactSyncService implements OnModuleDestroy {
    * per store per minute (across instances with REDIS_URL). Writes wait for their turn; the
    * platform writes that caused them were accepted long before.
    */
-  private async paced<T>(storeId: string, write: () => Promise<T>): Promise<T> {
+  private async paced<T>({ storeId, lane }: PaceTarget, write: () => Promise<T>): Promise<T> {
     let waiting = false;
     try {
       await this.limits.pace('contact-writes', storeId, this.config.CONTACT_SYNC_RATE_PER_MINUTE, 60, {
         signal: this.stopping.signal,
+        maxWaitMs: lane === 'realtime' ? REALTIME_MAX_PACE_WAIT_MS : undefined,
         onWait: () => {
           waiting = true;
           this.pacedWrites.inc();
@@ -141,6 +153,16 @@ export class ContactSyncService implements OnModuleDestroy {
     const bases = await this.bases.forCustomers(storeId, store.currency, [customerId]);
     if (bases.length === 0) return;
     const outcome = await this.syncChunk(store, bases, 'realtime', null);
+    if (outcome.retryable instanceof PaceDeferredError) {
+      // Not a failure: the same sync again once the store's pace allows (no singleton key, so it
+      // can never be merged away; a repeat that finds nothing changed calls nothing).
+      await this.jobs.send<SyncJob>(
+        SYNC_QUEUE,
+        { storeId, customerId },
+        { startAfter: Math.ceil(outcome.retryable.waitMs / 1000), priority: JobPriority.realtime },
+      );
+      return;
+    }
     if (outcome.retryable) throw outcome.retryable;
   }
 
@@ -167,7 +189,7 @@ export class ContactSyncService implements OnModuleDestroy {
       const attributes = computeContactAttributes(basis, format);
       const identity = identityOf(basis);
       try {
-        const outcome = await this.pushOne(store.id, api, basis.customerId, attributes, identity, link);
+        const outcome = await this.pushOne({ storeId: store.id, lane }, api, basis.customerId, attributes, identity, link);
         let result: SyncResult = outcome.result;
         if (result === 'unchanged' && runId && link?.syncedRunId === runId && isResult(link.syncedResult))
           result = link.syncedResult;
@@ -184,7 +206,11 @@ export class ContactSyncService implements OnModuleDestroy {
           });
         }
       } catch (error) {
-        if ((error instanceof ChatwootApiError && error.retryable) || error instanceof PaceAbortedError) {
+        if (
+          (error instanceof ChatwootApiError && error.retryable) ||
+          error instanceof PaceAbortedError ||
+          error instanceof PaceDeferredError
+        ) {
           retryable ??= error;
         } else {
           results.set(basis.customerId, 'failed');
@@ -206,7 +232,7 @@ export class ContactSyncService implements OnModuleDestroy {
   }
 
   private async pushOne(
-    storeId: string,
+    target: PaceTarget,
     api: ChatwootAccountClient,
     customerId: string,
     attributes: ContactAttributes,
@@ -222,18 +248,18 @@ export class ContactSyncService implements OnModuleDestroy {
         return { result: 'unchanged', contactId: link.contactId };
       }
       try {
-        await this.update(storeId, api, link.contactId, identityChanges, changed);
+        await this.update(target, api, link.contactId, identityChanges, changed);
         return { result: 'updated', contactId: link.contactId };
       } catch (error) {
         // Deleted in Chatwoot: create it again below.
         if (!(error instanceof ChatwootApiError && error.isNotFound)) throw error;
       }
     }
-    return this.createOrAdopt(storeId, api, customerId, attributes, identity);
+    return this.createOrAdopt(target, api, customerId, attributes, identity);
   }
 
   private async update(
-    storeId: string,
+    target: PaceTarget,
     api: ChatwootAccountClient,
     contactId: number,
     identityChanges: Partial<Identity>,
@@ -245,7 +271,7 @@ export class ContactSyncService implements OnModuleDestroy {
       ...(hasAttributes ? { custom_attributes: attributes } : {}),
     };
     try {
-      await this.paced(storeId, () => api.updateContact(contactId, input));
+      await this.paced(target, () => api.updateContact(contactId, input));
     } catch (error) {
       // Chatwoot refuses an email/phone another contact holds; the attributes must still arrive.
       if (!(error instanceof ChatwootApiError && error.isValidation && Object.keys(identityChanges).length > 0)) throw error;
@@ -253,12 +279,12 @@ export class ContactSyncService implements OnModuleDestroy {
         { contactId, fields: Object.keys(identityChanges) },
         'Chatwoot refused the new contact details; kept the old',
       );
-      if (hasAttributes) await this.paced(storeId, () => api.updateContact(contactId, { custom_attributes: attributes }));
+      if (hasAttributes) await this.paced(target, () => api.updateContact(contactId, { custom_attributes: attributes }));
     }
   }
 
   private async createOrAdopt(
-    storeId: string,
+    target: PaceTarget,
     api: ChatwootAccountClient,
     customerId: string,
     attributes: ContactAttributes,
@@ -267,7 +293,7 @@ export class ContactSyncService implements OnModuleDestroy {
     try {
       const input: CwContactInput = { ...identityInput(identity), identifier: customerId, custom_attributes: attributes };
       if (!identity.phone_number) delete input.phone_number;
-      const contact = await this.paced(storeId, () => api.createContact(input));
+      const contact = await this.paced(target, () => api.createContact(input));
       return { result: 'created', contactId: contact.id };
     } catch (error) {
       if (!(error instanceof ChatwootApiError && error.isValidation)) throw error;
@@ -277,7 +303,7 @@ export class ContactSyncService implements OnModuleDestroy {
       // Never take over an identifier that names another customer.
       if (!existing.identifier) input.identifier = customerId;
       if (!existing.name?.trim()) input.name = identity.name;
-      await this.paced(storeId, () => api.updateContact(existing.id, input));
+      await this.paced(target, () => api.updateContact(existing.id, input));
       return { result: 'updated', contactId: existing.id };
     }
   }

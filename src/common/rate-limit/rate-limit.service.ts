@@ -11,6 +11,14 @@ export class PaceAbortedError extends Error {
   }
 }
 
+/** Thrown by `pace` when the turn is further away than the caller would wait (`maxWaitMs`). */
+export class PaceDeferredError extends Error {
+  constructor(readonly waitMs: number) {
+    super(`rate limit: next turn in ${waitMs} ms`);
+    this.name = 'PaceDeferredError';
+  }
+}
+
 /**
  * Fixed-window limits keyed by whatever a caller names (store, IP, account). O(1) per hit,
  * unlike a sliding log, so it is safe on hot paths such as webhook intake. In process by
@@ -42,14 +50,15 @@ export class RateLimitService {
    * Waits until one hit for `key` fits in `limit` per `windowSeconds`, then counts it: a pace for
    * outgoing work rather than a refusal. Shared across instances with REDIS_URL like `consume`.
    * Returns the milliseconds waited (`onWait` runs once when it has to wait); rejects with
-   * PaceAbortedError when `signal` aborts.
+   * PaceAbortedError when `signal` aborts, and with PaceDeferredError when the turn is more than
+   * `maxWaitMs` away (the caller re-queues the work instead of holding a worker).
    */
   async pace(
     bucket: string,
     key: string,
     limit: number,
     windowSeconds: number,
-    options: { signal?: AbortSignal; onWait?: () => void } = {},
+    options: { signal?: AbortSignal; onWait?: () => void; maxWaitMs?: number } = {},
   ): Promise<number> {
     const { signal } = options;
     let waited = 0;
@@ -58,6 +67,7 @@ export class RateLimitService {
       const wait = await this.tryConsume(bucket, key, limit, windowSeconds, 1);
       if (wait === 0) return waited;
       if (waited === 0) options.onWait?.();
+      if (options.maxWaitMs !== undefined && wait > options.maxWaitMs) throw new PaceDeferredError(wait);
       // A refused hit still counts in this window; the window's end resets it, so a retry then is fair.
       await abortableSleep(wait + 5, signal);
       waited += wait + 5;

@@ -168,26 +168,44 @@ describe('contact writes keep to CONTACT_SYNC_RATE_PER_MINUTE', () => {
           (/^(PUT|PATCH)$/.test(r.method) && /\/contacts\/\d+$/.test(r.path))),
     );
 
-  it('lets a store sync wait for its pace instead of refusing platform writes', async () => {
+  const metric = async (name: string) => {
+    const metrics = await t.request('GET', '/metrics', { auth: null });
+    return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(metrics.text)?.[1] ?? 0);
+  };
+
+  it('paces contact syncs instead of refusing platform writes: real-time syncs are re-queued, bulk runs wait', async () => {
     // Platform writes beyond the pace are all accepted...
     for (let i = 1; i <= 12; i++) {
       const res = await t.request('PUT', `/v1/stores/${s.storeId}/customers/paced-${i}`, { body: customer(i) });
       expect(res.status).toBe(200);
     }
-    // ...and their contact syncs go out at the pace: some wait for the next minute.
+    // ...and their contact syncs go out at the pace; the rest are queued for the next window.
     await eventually(
       async () => {
-        const metrics = await t.request('GET', '/metrics', { auth: null });
-        expect(Number(/^contacts_sync_paced_total (\d+)/m.exec(metrics.text)?.[1] ?? 0)).toBeGreaterThan(0);
+        expect(await metric('contacts_sync_paced_total')).toBeGreaterThan(0);
         expect(contactWrites().length).toBe(PACE);
       },
       30_000,
       100,
     );
+    await eventually(async () => {
+      const [deferred] = await t
+        .get(DataSource)
+        .query(
+          `select count(*)::int as n from pgboss.job where name = 'contacts.sync' and state = 'created' and start_after > now()`,
+        );
+      expect(deferred.n).toBeGreaterThan(0);
+    });
+
+    // A bulk run of the same store waits for the pace in its worker.
+    const run = await t.request('POST', `/v1/stores/${s.storeId}/contacts/sync`);
+    expect(run.status).toBe(202);
+    await eventually(async () => expect(await metric('contacts_sync_pace_waiting')).toBeGreaterThan(0), 30_000, 100);
+
     const writes = contactWrites();
     const windowStart = writes[0].at;
     expect(writes.filter((w) => w.at < windowStart + 60_000).length).toBeLessThanOrEqual(PACE);
-    const metrics = await t.request('GET', '/metrics', { auth: null });
-    expect(Number(/^contacts_sync_pace_waiting (\d+)/m.exec(metrics.text)?.[1])).toBeGreaterThan(0);
+    const progress = await t.request('GET', `/v1/stores/${s.storeId}/sync-runs/${run.body.id}`);
+    expect(progress.body).toMatchObject({ state: 'running' });
   }, 60_000);
 });
