@@ -109,8 +109,9 @@ export class ContactSyncService implements OnModuleDestroy {
 
   /**
    * Every contact create/update of a store goes through here: at most CONTACT_SYNC_RATE_PER_MINUTE
-   * per store per minute (across instances with REDIS_URL). Writes wait for their turn; the
-   * platform writes that caused them were accepted long before.
+   * per store per minute (across instances with REDIS_URL). Bulk writes wait for their turn;
+   * real-time ones give up after a second and their job is re-queued. The platform writes that
+   * caused them were accepted long before.
    */
   private async paced<T>({ storeId, lane }: PaceTarget, write: () => Promise<T>): Promise<T> {
     let waiting = false;

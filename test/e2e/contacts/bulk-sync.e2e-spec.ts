@@ -7,7 +7,11 @@ import { seedStore, type SeededStore } from '../../support/seed-store';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 const CUSTOMERS = 3000;
-const ENV = { CHATWOOT_BUDGET_PER_WINDOW: '100000', CONTACT_SYNC_RATE_PER_MINUTE: '100000', PLATFORM_INGEST_RATE_PER_MINUTE: '5' };
+const ENV = {
+  CHATWOOT_BUDGET_PER_WINDOW: '100000',
+  CONTACT_SYNC_RATE_PER_MINUTE: '100000',
+  PLATFORM_INGEST_RATE_PER_MINUTE: '5',
+};
 
 describe('contacts: bulk sync runs', () => {
   let fake: FakeChatwoot;
