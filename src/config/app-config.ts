@@ -151,11 +151,20 @@ export class AppConfig {
   @Min(1)
   WEBHOOK_RATE_PER_MINUTE = 5000;
 
-  /** Contact sync requests accepted per store per minute. */
+  /**
+   * Chatwoot contact writes (create/update) per store per minute: the pace of contact syncs.
+   * Syncs wait for it; nothing is refused because of it.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   CONTACT_SYNC_RATE_PER_MINUTE = 1000;
+
+  /** Platform writes (customer, order, cart, product PUTs; bulk import items) accepted per store per minute (429 above). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PLATFORM_INGEST_RATE_PER_MINUTE = 60_000;
 
   /** Tracking batches accepted per IP per minute, and per store per minute. */
   @Transform(toInt)

@@ -9,8 +9,8 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { PlatformAuth } from '../common/auth/platform-auth.decorator';
-import { ErrorResponseDto } from '../common/errors/error-response.dto';
-import { ContactSyncRateGuard } from './contact-sync-rate.guard';
+import { ErrorResponseDto, RETRY_AFTER } from '../common/errors/error-response.dto';
+import { PlatformIngestRateGuard } from './platform-ingest-rate.guard';
 import { CustomerErasureService } from './customer-erasure.service';
 import { CustomerIngestionService } from './customer-ingestion.service';
 import { ErasureStatusDto } from './dto/erasure-status.dto';
@@ -32,27 +32,27 @@ export class CustomersController {
 
   @Put()
   @HttpCode(200)
-  @UseGuards(ContactSyncRateGuard)
+  @UseGuards(PlatformIngestRateGuard)
   @ApiOperation({ summary: 'Create or update a customer (ignored when older than the stored version)' })
   @ApiOkResponse({ type: IngestResultDto })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, headers: RETRY_AFTER })
   upsert(@Param() p: CustomerParams, @Body() body: UpsertCustomerDto): Promise<IngestResultDto> {
     return this.ingestion.upsertCustomer(p.storeId, p.customerId, body);
   }
 
   @Put('cart')
   @HttpCode(200)
-  @UseGuards(ContactSyncRateGuard)
+  @UseGuards(PlatformIngestRateGuard)
   @ApiOperation({ summary: "Replace the customer's cart (ignored when older than the stored version)" })
   @ApiOkResponse({ type: IngestResultDto })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, headers: RETRY_AFTER })
   upsertCart(@Param() p: CustomerParams, @Body() body: UpsertCartDto): Promise<IngestResultDto> {
     return this.ingestion.upsertCart(p.storeId, p.customerId, body);
   }
 
   @Delete()
   @HttpCode(202)
-  @UseGuards(ContactSyncRateGuard)
+  @UseGuards(PlatformIngestRateGuard)
   @ApiOperation({
     summary: 'Erase a customer (GDPR)',
     description:
@@ -60,7 +60,7 @@ export class CustomersController {
       'Chatwoot contact in the background. Poll the erasure status until it is done.',
   })
   @ApiAcceptedResponse({ type: ErasureStatusDto })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, headers: RETRY_AFTER })
   erase(@Param() p: CustomerParams): Promise<ErasureStatusDto> {
     return this.erasure.requestErasure(p.storeId, p.customerId);
   }

@@ -14,3 +14,8 @@ export class ErrorResponseDto {
   @ApiProperty({ example: 'req-4f1c2a' })
   requestId: string;
 }
+
+/** Every 429 carries `Retry-After`; responses declare it with `headers: RETRY_AFTER`. */
+export const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds until the limit allows another request', schema: { type: 'integer' as const } },
+};

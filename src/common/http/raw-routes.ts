@@ -3,6 +3,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toErrorBody } from '../errors/all-exceptions.filter';
+import { retryAfterOf } from '../errors/domain-error';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -74,6 +75,8 @@ export function writeError(res: ServerResponse, requestId: string, error: unknow
   const body = toErrorBody(error);
   // The request was not (fully) read: do not keep a connection whose stream state is unknown.
   if (body.statusCode === 413) res.shouldKeepAlive = false;
+  const retryAfter = retryAfterOf(error);
+  if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
   writeJson(res, requestId, body.statusCode, { ...body, requestId });
   return body.statusCode;
 }
