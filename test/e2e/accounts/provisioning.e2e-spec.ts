@@ -5,6 +5,8 @@ import { CONTACT_ATTRIBUTE_DEFINITIONS } from '../../../src/accounts/contact-att
 import { ChatwootAccountLink } from '../../../src/accounts/entities/chatwoot-account-link.entity';
 import { StoreDirectory } from '../../../src/accounts/store-directory.service';
 import { SecretBox } from '../../../src/common/crypto/secret-box.service';
+import { ESCALATED_LABEL } from '../../../src/context/escalation.service';
+import { LOW_CSAT_LABEL } from '../../../src/webhooks/conversation-effects.service';
 import { startFakeChatwoot, type FakeChatwoot } from '../../fake-chatwoot';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { DataSource } from 'typeorm';
@@ -58,6 +60,8 @@ describe('store provisioning', () => {
       welcome_title: 'Hallo!',
       welcome_tagline: 'We helpen je graag',
       hmac_mandatory: true,
+      // The widget's frame-ancestors: the store's host and its www twin.
+      allowed_domains: 'full-1.example.test,www.full-1.example.test',
     });
     expect(view.chatwoot.inboxId).toBe(inbox.id);
     expect(view.chatwoot.websiteToken).toBe(inbox.website_token);
@@ -73,7 +77,8 @@ describe('store provisioning', () => {
     ]);
     expect(cw.definitions.find((d) => d.attribute_key === 'marketing_consent')?.attribute_display_type).toBe('checkbox');
     expect(cw.teams.map((team) => team.name).sort()).toEqual(['managers', 'vip']);
-    expect(cw.labels.map((label) => label.title).sort()).toEqual(['escalated', 'vip']);
+    // Every label the service attaches is defined, including the one low CSAT attaches.
+    expect(cw.labels.map((label) => label.title).sort()).toEqual([ESCALATED_LABEL, LOW_CSAT_LABEL, 'vip'].sort());
 
     expect(cw.webhooks).toHaveLength(1);
     expect(cw.webhooks[0].url).toBe(`${t.url}/v1/webhooks/chatwoot/full-1`);
@@ -111,8 +116,8 @@ describe('store provisioning', () => {
     expect(reread.body.notificationSecret).toBeUndefined();
 
     // Calls: one create per object, nothing looked up first on a first run.
-    const expected = 1 + 1 + 1 + 1 + CONTACT_ATTRIBUTE_DEFINITIONS.length + 2 + 2 + 1 + 1;
-    expect(expected).toBe(25);
+    const expected = 1 + 1 + 1 + 1 + CONTACT_ATTRIBUTE_DEFINITIONS.length + 2 + 3 + 1 + 1;
+    expect(expected).toBe(26);
     expect(t.fake.countRequests()).toBe(expected);
     expect(t.fake.countRequests({ method: 'GET' })).toBe(0);
   });
@@ -261,7 +266,7 @@ describe('provisioning after a crash', () => {
     expect(view.chatwoot.websiteToken).toBe(cw.inboxes[0].website_token);
     expect(cw.definitions).toHaveLength(CONTACT_ATTRIBUTE_DEFINITIONS.length);
     expect(cw.teams).toHaveLength(2);
-    expect(cw.labels).toHaveLength(2);
+    expect(cw.labels).toHaveLength(3);
     expect(cw.webhooks).toHaveLength(1);
     expect(cw.webhooks[0].url).toBe(`${second.url}/v1/webhooks/chatwoot/crash-1`);
     expect(cw.dashboardApps).toHaveLength(1);
