@@ -247,15 +247,21 @@ describe.skipIf(!enabled)('dashboard app in headless Chromium', () => {
         .poll(() => other.evaluate(() => (window as unknown as { fetchInfoRequests: number }).fetchInfoRequests))
         .toBeGreaterThanOrEqual(1);
       const frame = other.frames().find((f) => f !== other.mainFrame())!;
-      // A message the app posts to itself now is handled after the host's answer: a barrier.
-      await frame.evaluate(
-        () =>
+      // A message the app posts to itself now is handled after the host's answer: a barrier
+      // (bounded, so a page that went on loading fails the assertions below instead of hanging).
+      await frame.evaluate(() =>
+        Promise.race([
           new Promise<void>((resolve) => {
             window.addEventListener('message', (event) => event.data === 'test-barrier' && resolve());
             window.postMessage('test-barrier', '*');
           }),
+          new Promise<void>((resolve) => setTimeout(resolve, 3_000)),
+        ]),
       );
-      expect(await frame.locator('#status').textContent()).toMatch(/Waiting for the conversation/);
+      // Read without waiting for the element: a page that accepted the context has replaced it.
+      expect(await frame.evaluate(() => document.getElementById('status')?.textContent ?? null)).toMatch(
+        /Waiting for the conversation/,
+      );
       expect(await frame.locator('#customer-name').count()).toBe(0);
       expect(contextCalls).toEqual([]);
     } finally {
