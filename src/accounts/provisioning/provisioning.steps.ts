@@ -31,6 +31,7 @@ import { toChatwootLocale } from '../locale-mapping';
 import { labelsToProvision } from '../service-labels';
 import { resolveStoreSettings } from '../store-settings';
 import { hashToken } from '../store-directory.service';
+import { WebhookTargetCheck } from '../webhook-target';
 
 /** In the order they run; each needs what the ones before it recorded. */
 export const PROVISIONING_STEPS = [
@@ -89,6 +90,7 @@ export class ProvisioningSteps {
     private readonly chatwoot: ChatwootClient,
     private readonly secrets: SecretBox,
     private readonly config: AppConfig,
+    private readonly webhookTarget: WebhookTargetCheck,
   ) {}
 
   run(name: ProvisioningStepName, ctx: StepContext): Promise<void> {
@@ -296,6 +298,8 @@ export class ProvisioningSteps {
     const url = webhookUrl(this.config.PUBLIC_URL, store.id);
     const subscriptions = [...WEBHOOK_SUBSCRIPTIONS];
     if (link.webhookId && !ctx.verify) return;
+    // Not a failure: the installation may allow private targets (SAFE_FETCH_ALLOW_PRIVATE_NETWORK).
+    link.warnings = await this.webhookTarget.warnings();
     const hooks = ctx.check || ctx.verify ? await api.listWebhooks() : [];
     let hook = hooks.find((h) => h.id === link.webhookId) ?? hooks.find((h) => h.url === url);
     if (hook && (hook.url !== url || !sameSubscriptions(hook.subscriptions))) {

@@ -4,6 +4,7 @@ import { adminEmailFor, WEBHOOK_SUBSCRIPTIONS } from '../../../src/accounts/chat
 import { CONTACT_ATTRIBUTE_DEFINITIONS } from '../../../src/accounts/contact-attribute-definitions';
 import { ChatwootAccountLink } from '../../../src/accounts/entities/chatwoot-account-link.entity';
 import { StoreDirectory } from '../../../src/accounts/store-directory.service';
+import { WebhookTargetCheck } from '../../../src/accounts/webhook-target';
 import { SecretBox } from '../../../src/common/crypto/secret-box.service';
 import { ESCALATED_LABEL } from '../../../src/context/escalation.service';
 import { LOW_CSAT_LABEL } from '../../../src/webhooks/conversation-effects.service';
@@ -272,4 +273,44 @@ describe('provisioning after a crash', () => {
     expect(cw.dashboardApps).toHaveLength(1);
     expect((await second.get(StoreDirectory).access('crash-1')).hmacToken).toBe(cw.inboxes[0].hmac_token);
   }, 60_000);
+});
+
+describe('webhook target warnings (Chatwoot refuses private addresses without SAFE_FETCH_ALLOW_PRIVATE_NETWORK)', () => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('warns on the store when PUBLIC_URL is a private address, without failing provisioning', async () => {
+    t = await startTestApp();
+    const res = await t.request('PUT', '/v1/stores/warn-1', { body: storeBody('warn-1') });
+    expect(res.status).toBe(202);
+    const view = await waitForState(t, 'warn-1', 'active');
+    // The test app's PUBLIC_URL is http://127.0.0.1:<port>.
+    expect(view.chatwoot.warnings).toEqual([
+      { code: 'WEBHOOK_TARGET_PRIVATE', message: expect.stringContaining('127.0.0.1 (loopback)') },
+    ]);
+    expect(view.chatwoot.warnings[0].message).toContain('SAFE_FETCH_ALLOW_PRIVATE_NETWORK=true');
+    expect(view.chatwoot.lastError).toBeNull();
+    const metrics = await t.request('GET', '/metrics', { auth: null });
+    expect(metrics.text).toMatch(/^accounts_webhook_target_private 1$/m);
+  });
+
+  it('resolves a DNS name in PUBLIC_URL, and drift repair clears the warning once it resolves publicly', async () => {
+    await t.close();
+    t = await startTestApp({ env: { PUBLIC_URL: 'https://bridge.internal.example' } });
+    const check = t.get(WebhookTargetCheck);
+    const asked: string[] = [];
+    check.useLookup(async (host) => {
+      asked.push(host);
+      return [{ address: '10.20.30.40' }, { address: 'fd00::40' }];
+    });
+    await t.request('PUT', '/v1/stores/warn-2', { body: storeBody('warn-2') });
+    const view = await waitForState(t, 'warn-2', 'active');
+    expect(asked).toContain('bridge.internal.example');
+    expect(view.chatwoot.warnings).toHaveLength(1);
+    expect(view.chatwoot.warnings[0].message).toContain('10.20.30.40 (private), fd00::40 (unique-local)');
+
+    check.useLookup(async () => [{ address: '93.184.216.34' }]);
+    expect((await t.request('POST', '/v1/stores/warn-2/chatwoot/repair')).status).toBe(200);
+    expect((await t.request('GET', '/v1/stores/warn-2')).body.chatwoot.warnings).toEqual([]);
+  });
 });
