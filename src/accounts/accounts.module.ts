@@ -13,6 +13,7 @@ import { StoreLock } from './store-lock.service';
 import { StoresController } from './stores.controller';
 import { StoresService } from './stores.service';
 import { TokenRotationService } from './token-rotation.service';
+import { WebhookTargetCheck } from './webhook-target';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Store, ChatwootAccountLink])],
@@ -27,6 +28,7 @@ import { TokenRotationService } from './token-rotation.service';
     DriftRepairService,
     StoresService,
     StoreChatwootService,
+    WebhookTargetCheck,
   ],
   exports: [StoreDirectory],
 })

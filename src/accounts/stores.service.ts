@@ -14,6 +14,7 @@ import type { UpsertStoreDto } from './dto/upsert-store.dto';
 import { ChatwootAccountLink } from './entities/chatwoot-account-link.entity';
 import { Store, type StoreBranding, type StoreSettings } from './entities/store.entity';
 import { initialSteps, ProvisioningService } from './provisioning/provisioning.service';
+import { labelsToProvision } from './service-labels';
 import { resolveStoreSettings, type ResolvedStoreSettings } from './store-settings';
 import { toStoreResponse, withNotificationSecret } from './store-response.mapper';
 
@@ -174,6 +175,10 @@ export class StoresService {
       throw new InvalidRequestError('tiers must increase: silver < gold < platinum', 'INVALID_SETTINGS');
     }
     await this.stores.update({ id: storeId }, { settings: merged as QueryDeepPartialEntity<StoreSettings> });
+    // A rule that attaches a new label: define it in the account before a conversation gets it.
+    const before = labelsToProvision(resolveStoreSettings(store.settings)).map((l) => l.title);
+    const newLabel = labelsToProvision(resolved).some((l) => !before.includes(l.title));
+    if (newLabel && store.chatwoot!.accountId) await this.lifecycle.enqueuePropagation(storeId, ['labels']);
     return resolved;
   }
 }

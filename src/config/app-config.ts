@@ -47,6 +47,16 @@ export class AppConfig {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   CHATWOOT_URL = 'http://127.0.0.1:3001';
 
+  /**
+   * Chatwoot's public dashboard origin (its FRONTEND_URL): it frames the dashboard app and posts
+   * `appContext`. Unset: the origin of CHATWOOT_URL. Set it when the service reaches Chatwoot's API
+   * on another (internal) URL.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  CHATWOOT_FRONTEND_URL?: string = undefined;
+
   @IsString()
   @MinLength(8)
   CHATWOOT_PLATFORM_TOKEN: string = DEV_SECRETS.CHATWOOT_PLATFORM_TOKEN;
@@ -185,6 +195,11 @@ export class AppConfig {
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
+  }
+
+  /** The origin agents' browsers load Chatwoot's dashboard from. */
+  get chatwootFrontendOrigin(): string {
+    return new URL(this.CHATWOOT_FRONTEND_URL ?? this.CHATWOOT_URL).origin;
   }
 
   get usesEmbeddedDatabase(): boolean {

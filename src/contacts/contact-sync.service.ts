@@ -30,6 +30,8 @@ const PUSH_CONCURRENCY = 8;
  */
 const REALTIME_MAX_PACE_WAIT_MS = 1000;
 const E164 = /^\+[1-9]\d{1,14}$/;
+/** Pages of Chatwoot search results read when looking for an existing contact (15 each). */
+const MAX_SEARCH_PAGES = 10;
 
 interface SyncJob {
   storeId: string;
@@ -322,10 +324,29 @@ export class ContactSyncService implements OnModuleDestroy {
     ];
     for (const [query, matches] of probes) {
       if (!query) continue;
-      const found = await api.searchContacts(query);
-      const hit = found.payload.find(matches);
+      const hit = await this.searchExact(api, query, matches);
       if (hit) return hit;
     }
+    return null;
+  }
+
+  /**
+   * Chatwoot's search is a substring match (`ILIKE %q%`, where `_` and `%` are wildcards) over
+   * every contact of the account, 15 a page with `has_more` (contacts_controller.rb#search): the
+   * exact contact can sit behind a page of near matches (`xann@…`, `ann@….nl`), so read on.
+   */
+  private async searchExact(
+    api: ChatwootAccountClient,
+    query: string,
+    matches: (c: CwContact) => boolean,
+  ): Promise<CwContact | null> {
+    for (let page = 1; page <= MAX_SEARCH_PAGES; page++) {
+      const found = await api.searchContacts(query, page);
+      const hit = found.payload.find(matches);
+      if (hit) return hit;
+      if (!found.meta?.has_more || found.payload.length === 0) return null;
+    }
+    this.logger.warn(`contact search for an existing contact stopped after ${MAX_SEARCH_PAGES} pages of near matches`);
     return null;
   }
 }

@@ -457,6 +457,38 @@ describe('fake Chatwoot', () => {
       expect(search.json.payload.map((c: { name: string }) => c.name)).toEqual(['Lower']);
     });
 
+    it('searches every contact (not only resolved ones) with LIKE wildcards, 15 a page, count = page size', async () => {
+      // contacts_controller.rb#search: Current.account.contacts, ILIKE/LIKE '%q%', fetch_contacts_with_has_more.
+      fake.state.createContact(accountId, { name: 'Visitor Zed' }, { silent: true });
+      fake.state.createContact(accountId, { name: 'Ann', email: 'ann_b@example.com' }, { silent: true });
+      fake.state.createContact(accountId, { name: 'Anx', email: 'annxb@example.com' }, { silent: true });
+      const nameOnly = await call(fake, 'GET', `${contacts()}/search?q=zed`, { token });
+      expect(nameOnly.json.payload.map((c: { name: string }) => c.name)).toEqual(['Visitor Zed']);
+      expect((await call(fake, 'GET', contacts(), { token })).json.payload.map((c: { name: string }) => c.name)).not.toContain(
+        'Visitor Zed',
+      );
+      // `_` matches any one character, as in SQL LIKE.
+      const wildcard = await call(fake, 'GET', `${contacts()}/search?q=${encodeURIComponent('ann_b@')}`, { token });
+      expect(wildcard.json.payload.map((c: { name: string }) => c.name).sort()).toEqual(['Ann', 'Anx']);
+
+      for (let i = 0; i < 17; i++) fake.state.createContact(accountId, { name: `Bulk ${i}` }, { silent: true });
+      const first = await call(fake, 'GET', `${contacts()}/search?q=bulk`, { token });
+      expect(first.json.meta).toEqual({ count: 15, current_page: 1, has_more: true });
+      const second = await call(fake, 'GET', `${contacts()}/search?q=bulk&page=2`, { token });
+      expect(second.json.meta).toMatchObject({ count: 2, has_more: false });
+    });
+
+    it('merging a contact with itself answers that contact and changes nothing (ContactMergeAction returns early)', async () => {
+      const contact = fake.state.createContact(accountId, { name: 'Solo', email: 'solo@example.com' }, { silent: true });
+      const merged = await call(fake, 'POST', `/api/v1/accounts/${accountId}/actions/contact_merge`, {
+        token,
+        body: { base_contact_id: contact.id, mergee_contact_id: contact.id },
+      });
+      expect(merged.status).toBe(200);
+      expect(merged.json).toMatchObject({ id: contact.id, name: 'Solo', email: 'solo@example.com' });
+      expect(fake.state.contacts.has(contact.id)).toBe(true);
+    });
+
     it('merges contacts: conversations move, base values win, mergee is deleted', async () => {
       const inbox = fake.state.createInbox(
         accountId,
@@ -874,6 +906,23 @@ describe('fake Chatwoot', () => {
       expect(reserved.status).toBe(422);
       const list = await call(fake, 'GET', `${path}?attribute_model=contact_attribute`, { token });
       expect(list.json).toHaveLength(1);
+    });
+
+    it('lists every custom attribute definition when attribute_model is absent', async () => {
+      // with_attribute_model(nil) is nil, and a nil scope returns all (custom_attribute_definition.rb).
+      const path = `/api/v1/accounts/${accountId}/custom_attribute_definitions`;
+      const base = { attribute_display_name: 'X', attribute_display_type: 'text' };
+      await call(fake, 'POST', path, { token, body: { ...base, attribute_key: 'all_contact', attribute_model: 'contact_attribute' } });
+      await call(fake, 'POST', path, {
+        token,
+        body: { ...base, attribute_key: 'all_conversation', attribute_model: 'conversation_attribute' },
+      });
+      const keys = (answer: ApiAnswer) => (answer.json as { attribute_key: string }[]).map((d) => d.attribute_key);
+      const all = await call(fake, 'GET', path, { token });
+      expect(keys(all)).toEqual(expect.arrayContaining(['all_contact', 'all_conversation']));
+      const conversations = await call(fake, 'GET', `${path}?attribute_model=0`, { token });
+      expect(keys(conversations)).toContain('all_conversation');
+      expect(keys(conversations)).not.toContain('all_contact');
     });
 
     it('lists conversations by status with Chatwoot meta counts', async () => {

@@ -814,7 +814,8 @@ export class FakeChatwootState {
   mergeContacts(accountId: number, baseId: number, mergeeId: number, opts?: SilentOption): ContactRecord {
     const base = this.getContact(accountId, baseId);
     const mergee = this.getContact(accountId, mergeeId);
-    if (base.id === mergee.id) throw invalid('base', 'Base contact and mergee contact cannot be the same');
+    // ContactMergeAction#perform: `return @base_contact if base_contact.id == mergee_contact.id`.
+    if (base.id === mergee.id) return base;
     for (const conversation of this.conversations.values())
       if (conversation.contact_id === mergee.id) conversation.contact_id = base.id;
     for (const message of this.messages.values()) {

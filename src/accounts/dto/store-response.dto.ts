@@ -11,6 +11,17 @@ export class ProvisioningStepDto {
   error?: string;
 }
 
+export class StoreWarningDto {
+  @ApiProperty({
+    example: 'WEBHOOK_TARGET_PRIVATE',
+    enum: ['WEBHOOK_TARGET_PRIVATE', 'PUBLIC_URL_UNRESOLVED', 'PUBLIC_URL_INVALID'],
+  })
+  code: string;
+
+  @ApiProperty({ example: 'PUBLIC_URL http://localhost:3000 resolves to 127.0.0.1 (loopback): Chatwoot v4.14.0+ refuses ...' })
+  message: string;
+}
+
 export class StoreChatwootDto {
   @ApiProperty({ enum: ['pending', 'provisioning', 'active', 'suspended', 'failed', 'deleting', 'deleted'] })
   state: string;
@@ -29,6 +40,12 @@ export class StoreChatwootDto {
 
   @ApiProperty({ type: String, nullable: true, description: 'Last Chatwoot error, if any' })
   lastError: string | null;
+
+  @ApiProperty({
+    type: () => [StoreWarningDto],
+    description: 'Problems found that do not stop provisioning, e.g. a webhook URL Chatwoot refuses to deliver to',
+  })
+  warnings: StoreWarningDto[];
 }
 
 export class StoreBrandingResponseDto {
