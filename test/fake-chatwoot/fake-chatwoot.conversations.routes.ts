@@ -97,11 +97,6 @@ export function registerConversationRoutes(routes: RouteTable): void {
     const labels = queryList(ctx, 'labels');
     if (labels.length > 0)
       conversations = conversations.filter((conversation) => labels.some((label) => conversation.label_list.includes(label)));
-    const updatedWithin = toInt(queryString(ctx, 'updated_within'));
-    if (updatedWithin !== undefined) {
-      const since = ctx.state.now() - updatedWithin * 1000;
-      conversations = conversations.filter((conversation) => conversation.updated_at.getTime() >= since);
-    }
     const q = queryString(ctx, 'q');
     if (q) {
       const needle = q.toLowerCase();
@@ -132,8 +127,18 @@ export function registerConversationRoutes(routes: RouteTable): void {
     else if (assigneeType === 'assigned')
       conversations = conversations.filter((conversation) => conversation.assignee_id !== null);
 
+    // ConversationFinder#conversations (app/finders/conversation_finder.rb): with `updated_within`
+    // every conversation with `updated_at > now - n` comes back in one answer and `page` is
+    // ignored; without it the list is paged, CONVERSATION_RESULTS_PER_PAGE (25) per page. The
+    // counts above ignore `updated_within`, as set_count_for_all_conversations runs before it.
+    const updatedWithin = toInt(queryString(ctx, 'updated_within'));
+    if (updatedWithin !== undefined) {
+      const since = ctx.state.now() - updatedWithin * 1000;
+      conversations = conversations.filter((conversation) => conversation.updated_at.getTime() > since);
+    }
     const sorted = sortConversations(conversations, queryString(ctx, 'sort_by'));
-    const payload = paginate(sorted, page(ctx), PER_PAGE).map((conversation) => conversationView(ctx.state, conversation));
+    const listed = updatedWithin !== undefined ? sorted : paginate(sorted, page(ctx), PER_PAGE);
+    const payload = listed.map((conversation) => conversationView(ctx.state, conversation));
     return ok({ data: { meta, payload } });
   });
 

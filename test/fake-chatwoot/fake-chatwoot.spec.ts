@@ -906,6 +906,40 @@ describe('fake Chatwoot', () => {
         agent.id,
       ]);
     });
+
+    it('pages 25 per page without updated_within and returns every match at once with it (ConversationFinder)', async () => {
+      const inbox = fake.state.createInbox(
+        accountId,
+        { name: 'Web', channel: { website_url: 'https://s.example' } },
+        { silent: true },
+      );
+      const contact = fake.state.createContact(accountId, { name: 'Jane', email: 'j@example.com' }, { silent: true });
+      let clock = Date.now() + 86_400_000;
+      fake.state.now = () => clock;
+      fake.state.silently(() => {
+        for (let i = 0; i < 10; i++) fake.state.createConversation(accountId, { contactId: contact.id, inboxId: inbox.id });
+        clock += 3_600_000;
+        for (let i = 0; i < 60; i++) fake.state.createConversation(accountId, { contactId: contact.id, inboxId: inbox.id });
+      });
+      clock += 60_000;
+      const list = (query: string) =>
+        call(fake, 'GET', `/api/v1/accounts/${accountId}/conversations?status=all${query}`, { token });
+
+      const pages = await Promise.all([1, 2, 3, 4].map((page) => list(`&page=${page}`)));
+      expect(pages.map((answer) => answer.json.data.payload.length)).toEqual([25, 25, 20, 0]);
+      expect(pages[3]!.json.data.meta.all_count).toBe(70);
+
+      // updated_within: the 60 changed in the last ~minute, all in one answer, whatever the page.
+      for (const page of [1, 2, 3]) {
+        const recent = await list(`&updated_within=120&page=${page}`);
+        expect(recent.json.data.payload).toHaveLength(60);
+        // The counts are taken before updated_within applies.
+        expect(recent.json.data.meta.all_count).toBe(70);
+      }
+      // `updated_at > now - n`: the first of the 60, updated exactly 60 s ago, is left out (the
+      // others follow it by a millisecond each).
+      expect((await list('&updated_within=60')).json.data.payload).toHaveLength(59);
+    });
   });
 });
 

@@ -517,6 +517,55 @@ describe('Chatwoot webhooks', () => {
       ).toBeGreaterThanOrEqual(2);
     });
 
+    it('reads a backlog of 60 changed conversations with one list request per run, and applies all of them', async () => {
+      const reconcile = t.get(WebhookReconcileService);
+      await reconcile.reconcileStore(s.storeId); // a cursor exists: this run and the next use updated_within
+      const contact = newContact('cust-backlog');
+      t.fake.webhooksEnabled = false;
+      const backlog = Array.from(
+        { length: 60 },
+        () => t.fake.state.createConversation(s.accountId, { contactId: contact.id, inboxId: s.inboxId }).display_id,
+      );
+      t.fake.webhooksEnabled = true;
+      const listPath = `/api/v1/accounts/${s.accountId}/conversations`;
+      const before = t.fake.countRequests({ method: 'GET', path: listPath });
+
+      const result = await reconcile.reconcileStore(s.storeId);
+      expect(t.fake.countRequests({ method: 'GET', path: listPath }) - before).toBe(1);
+      expect(result.pages).toBe(1);
+      expect(result.applied).toBeGreaterThanOrEqual(60);
+      const stored = (await db.query('select display_id from conversations where store_id = $1 and display_id = any($2::int[])', [
+        s.storeId,
+        backlog,
+      ])) as { display_id: number }[];
+      expect(stored).toHaveLength(60);
+      const [listed] = t.fake.requests.filter((r) => r.method === 'GET' && r.path === listPath).slice(-1);
+      expect(listed!.query.updated_within).toBeDefined();
+
+      // The next run is one request again, whatever it finds.
+      await reconcile.reconcileStore(s.storeId);
+      expect(t.fake.countRequests({ method: 'GET', path: listPath }) - before).toBe(2);
+    });
+
+    it('pages the first full scan of a store until Chatwoot has no more, without assuming a page size', async () => {
+      const fresh = await seedStore(t);
+      const contact = t.fake.state.createContact(
+        fresh.accountId,
+        { name: 'Full scan', identifier: 'cust-scan' },
+        { silent: true },
+      );
+      t.fake.state.silently(() => {
+        for (let i = 0; i < 60; i++)
+          t.fake.state.createConversation(fresh.accountId, { contactId: contact.id, inboxId: fresh.inboxId });
+      });
+      const result = await t.get(WebhookReconcileService).reconcileStore(fresh.storeId);
+      expect(result).toMatchObject({ pages: 3, seen: 60, applied: 60 });
+      const pages = t.fake.requests
+        .filter((r) => r.method === 'GET' && r.path === `/api/v1/accounts/${fresh.accountId}/conversations`)
+        .map((r) => r.query.page);
+      expect(pages).toEqual(['1', '2', '3']);
+    });
+
     it('keeps failed deliveries inspectable and replays them', async () => {
       const [answer] = await t.fake.sendWebhook(s.accountId, {
         event: 'conversation_created',
