@@ -224,7 +224,7 @@ describe('Chatwoot webhooks', () => {
       expect(form.body).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
       expect(form.body.requestId).toBe(form.headers['x-request-id']);
 
-      const huge = JSON.stringify({ event: 'message_created', content: 'x'.repeat(t.config.BODY_LIMIT_BYTES) });
+      const huge = JSON.stringify({ event: 'message_created', content: 'x'.repeat(t.config.WEBHOOK_BODY_LIMIT_BYTES) });
       const tooLarge = await t.request('POST', url, {
         auth: null,
         payload: huge,
@@ -253,6 +253,24 @@ describe('Chatwoot webhooks', () => {
         );
       for (const status of [200, 413, 415, 400]) expect(metrics.text).toMatch(observed(status));
       expect(await deliveriesCount(s.storeId)).toBeGreaterThan(0);
+    });
+
+    it('accepts an email delivery of several MB, above the JSON API body limit', async () => {
+      const contact = newContact('cust-email');
+      const displayId = await newConversation(contact.id);
+      // Email inboxes carry the HTML body in content_attributes (app/models/message.rb).
+      const html = `<html><body>${'<p>Quoted thread line</p>'.repeat(150_000)}</body></html>`;
+      expect(html.length).toBeGreaterThan(3 * t.config.BODY_LIMIT_BYTES);
+      const before = t.fake.deliveries.length;
+      t.fake.state.addMessage(s.accountId, displayId, {
+        messageType: 'incoming',
+        content: 'Please see below',
+        contentAttributes: { email: { html_content: { full: html } } },
+      });
+      await t.fake.flushWebhooks();
+      const created = t.fake.deliveries.slice(before).filter((d) => d.event === 'message_created');
+      expect(created.map((d) => d.status)).toEqual([200]);
+      await eventually(async () => expect((await conversation(displayId)).body).toMatchObject({ incomingCount: 1 }));
     });
 
     it('applies a delivery sent three times once', async () => {
