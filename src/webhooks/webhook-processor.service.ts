@@ -321,7 +321,7 @@ export class WebhookProcessorService {
         [storeId, displayId, msg.createdAt],
       );
     }
-    if (msg.messageType === 'outgoing' && !msg.private && msg.senderType === 'user') {
+    if (msg.humanResponse && !msg.private) {
       await this.recordFirstResponse(m, storeId, displayId, msg.createdAt);
     }
     if (!msg.csat) return NO_CSAT_CHANGE;

@@ -907,6 +907,87 @@ describe('fake Chatwoot', () => {
       ]);
     });
 
+    it('assigns an agent bot like AssignmentService: agent cleared, assignee_type AgentBot, bot push data', async () => {
+      const receiver = await startReceiver();
+      try {
+        fake.state.createWebhook(accountId, { url: receiver.url, subscriptions: ['conversation_updated'] });
+        const inbox = fake.state.createInbox(
+          accountId,
+          { name: 'Web', channel: { website_url: 'https://s.example' } },
+          { silent: true },
+        );
+        const contact = fake.state.createContact(accountId, { name: 'Jane', email: 'j@example.com' }, { silent: true });
+        const agent = fake.state.createAgent(accountId, { name: 'Agent', email: 'agent@s.example', inboxIds: [inbox.id] });
+        const conversation = fake.state.createConversation(
+          accountId,
+          { contactId: contact.id, inboxId: inbox.id, assigneeId: agent.id },
+          { silent: true },
+        );
+        const bot = fake.state.createAgentBot(accountId, { name: 'Order bot', outgoingUrl: 'https://bot.example/hook' });
+        const path = `/api/v1/accounts/${accountId}/conversations/${conversation.display_id}`;
+
+        const assigned = await call(fake, 'POST', `${path}/assignments`, {
+          token,
+          body: { assignee_id: bot.id, assignee_type: 'AgentBot' },
+        });
+        expect(assigned.json).toMatchObject({ id: bot.id, name: 'Order bot', outgoing_url: 'https://bot.example/hook' });
+        await fake.flushWebhooks();
+        const [hook] = receiver.received;
+        expect(hook!.body.meta).toMatchObject({
+          assignee: { id: bot.id, name: 'Order bot', type: 'agent_bot' },
+          assignee_type: 'AgentBot',
+        });
+        expect(hook!.body.changed_attributes).toEqual(
+          expect.arrayContaining([
+            { assignee_id: { previous_value: agent.id, current_value: null } },
+            { assignee_agent_bot_id: { previous_value: null, current_value: bot.id } },
+          ]),
+        );
+        // The REST view renders the bot slim (no `type`): only assignee_type tells it apart.
+        const shown = await call(fake, 'GET', path, { token });
+        expect(shown.json.meta.assignee_type).toBe('AgentBot');
+        expect(shown.json.meta.assignee).not.toHaveProperty('type');
+        // Assigning an agent again clears the bot.
+        await call(fake, 'POST', `${path}/assignments`, { token, body: { assignee_id: agent.id } });
+        expect(fake.state.getConversation(accountId, conversation.display_id)).toMatchObject({
+          assignee_id: agent.id,
+          assignee_agent_bot_id: null,
+        });
+      } finally {
+        await receiver.close();
+      }
+    });
+
+    it('sets first_reply_created_at only for a human response (no campaign, no automation rule)', async () => {
+      const inbox = fake.state.createInbox(
+        accountId,
+        { name: 'Web', channel: { website_url: 'https://s.example' } },
+        { silent: true },
+      );
+      const contact = fake.state.createContact(accountId, { name: 'Jane', email: 'j@example.com' }, { silent: true });
+      const conversation = fake.state.createConversation(
+        accountId,
+        { contactId: contact.id, inboxId: inbox.id },
+        { silent: true },
+      );
+      const path = `/api/v1/accounts/${accountId}/conversations/${conversation.display_id}`;
+      const campaign = await call(fake, 'POST', `${path}/messages`, { token, body: { content: 'Spring sale', campaign_id: 3 } });
+      expect(campaign.json).toMatchObject({ sender_type: 'User', additional_attributes: { campaign_id: 3 } });
+      // An automation rule's message has no sender (MessageBuilder.new(nil, ...)).
+      fake.state.addMessage(accountId, conversation.display_id, {
+        messageType: 'outgoing',
+        content: 'We got your message',
+        contentAttributes: { automation_rule_id: 7 },
+      });
+      expect(fake.state.getConversation(accountId, conversation.display_id).first_reply_created_at).toBeNull();
+
+      const reply = await call(fake, 'POST', `${path}/messages`, { token, body: { content: 'Hello, how can I help?' } });
+      expect(reply.status).toBe(200);
+      expect(fake.state.getConversation(accountId, conversation.display_id).first_reply_created_at?.getTime()).toBe(
+        fake.state.messages.get(reply.json.id)!.created_at.getTime(),
+      );
+    });
+
     it('pages 25 per page without updated_within and returns every match at once with it (ConversationFinder)', async () => {
       const inbox = fake.state.createInbox(
         accountId,

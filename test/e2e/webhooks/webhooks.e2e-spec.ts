@@ -417,6 +417,60 @@ describe('Chatwoot webhooks', () => {
       expect(analytics.body.agents.some((a: { assigneeId: number }) => a.assigneeId === agentId)).toBe(true);
     });
 
+    it('stores an agent bot assignee as no agent', async () => {
+      const contact = newContact('cust-bot');
+      const displayId = await newConversation(contact.id);
+      const bot = t.fake.state.createAgentBot(s.accountId, { name: 'Order bot' });
+      t.fake.state.assign(s.accountId, displayId, { assigneeId: agentId });
+      await t.fake.flushWebhooks();
+      await eventually(async () => expect((await conversation(displayId)).body).toMatchObject({ assigneeId: agentId }));
+
+      // Handing the conversation to a bot clears the agent; meta.assignee is then the bot.
+      t.fake.state.assign(s.accountId, displayId, { agentBotId: bot.id });
+      await t.fake.flushWebhooks();
+      await eventually(async () => {
+        const open = (await db.query(
+          "select id from webhook_deliveries where store_id = $1 and state in ('pending', 'processing')",
+          [s.storeId],
+        )) as unknown[];
+        expect(open).toHaveLength(0);
+        expect((await conversation(displayId)).body.assigneeId).toBeNull();
+      });
+    });
+
+    it('counts only a human reply as first response, not campaign or automation messages', async () => {
+      const contact = newContact('cust-campaign');
+      const displayId = await newConversation(contact.id);
+      const state = t.fake.state;
+      // A campaign message is sent as the campaign's sender, a User, marked with campaign_id.
+      state.addMessage(s.accountId, displayId, {
+        messageType: 'outgoing',
+        content: 'Spring sale: 20% off',
+        senderUserId: agentId,
+        additionalAttributes: { campaign_id: 3 },
+      });
+      state.addMessage(s.accountId, displayId, { messageType: 'incoming', content: 'Does it apply to shoes?' });
+      // An automation rule's message (here posted with a user token, so the sender is a User).
+      state.addMessage(s.accountId, displayId, {
+        messageType: 'outgoing',
+        content: 'Thanks, an agent will answer shortly',
+        senderUserId: agentId,
+        contentAttributes: { automation_rule_id: 7 },
+      });
+      await t.fake.flushWebhooks();
+      await eventually(async () =>
+        expect((await conversation(displayId)).body).toMatchObject({ outgoingCount: 2, firstResponseAt: null }),
+      );
+
+      const reply = state.addMessage(s.accountId, displayId, { messageType: 'outgoing', content: 'Yes!', senderUserId: agentId });
+      await t.fake.flushWebhooks();
+      await eventually(async () => {
+        const { body } = await conversation(displayId);
+        expect(body.outgoingCount).toBe(3);
+        expect(Date.parse(body.firstResponseAt)).toBe(reply.created_at.getTime());
+      });
+    });
+
     it('routes a Gold customer to the VIP team and notifies managers with a signed POST', async () => {
       const contact = newContact('cust-gold', { customer_tier: 'Gold' });
       const displayId = await newConversation(contact.id);
