@@ -190,6 +190,26 @@ export function changedKeys(raw: unknown): string[] {
   return raw.flatMap((entry) => Object.keys(asObject(entry)));
 }
 
+/**
+ * The status change a `conversation_updated` recorded at commit (`changed_attributes` from
+ * Rails' previous_changes, so `updated_at` is there too and dates the change). Null when the
+ * status did not change or the change carries no time.
+ */
+export function recordedStatusChange(raw: unknown): { from: string | null; to: string; at: number } | null {
+  if (!Array.isArray(raw)) return null;
+  let status: Json | null = null;
+  let updatedAt: Json | null = null;
+  for (const entry of raw) {
+    const e = asObject(entry);
+    if ('status' in e) status = asObject(e.status);
+    if ('updated_at' in e) updatedAt = asObject(e.updated_at);
+  }
+  const to = status ? str(status.current_value) : null;
+  const at = updatedAt ? toDate(updatedAt.current_value) : null;
+  if (!status || !to || !at) return null;
+  return { from: str(status.previous_value), to, at: at.getTime() };
+}
+
 const NOISE_KEYS = new Set(['last_activity_at', 'updated_at']);
 
 /** `contact_updated` whose only changes are activity timestamps (every incoming message makes one). */

@@ -632,6 +632,44 @@ describe('fake Chatwoot', () => {
       }
     });
 
+    it('builds payloads when the job runs: a quick resolve → reopen sends two deliveries that both say open', async () => {
+      const receiver = await startReceiver();
+      try {
+        const { accountId } = await provisionStore(fake);
+        fake.state.createWebhook(accountId, {
+          url: receiver.url,
+          subscriptions: ['conversation_status_changed', 'conversation_updated'],
+        });
+        const inbox = fake.state.createInbox(
+          accountId,
+          { name: 'Web', channel: { website_url: 'https://s.example' } },
+          { silent: true },
+        );
+        const contact = fake.state.createContact(accountId, { name: 'Jane', email: 'j@example.com' }, { silent: true });
+        const conversation = fake.state.createConversation(
+          accountId,
+          { contactId: contact.id, inboxId: inbox.id },
+          { silent: true },
+        );
+        const resolved = fake.state.setStatus(accountId, conversation.display_id, 'resolved').updated_at.toISOString();
+        fake.state.setStatus(accountId, conversation.display_id, 'open');
+        await fake.flushWebhooks();
+
+        const bodies = receiver.received.map((hook) => hook.body);
+        const statusChanged = bodies.filter((body) => body.event === 'conversation_status_changed');
+        expect(statusChanged.map((body) => body.status)).toEqual(['open', 'open']);
+        const updated = bodies.filter((body) => body.event === 'conversation_updated');
+        expect(updated.map((body) => body.status)).toEqual(['open', 'open']);
+        // changed_attributes were captured at commit and still tell what happened, and when.
+        const changes = updated.map((body) => body.changed_attributes as Record<string, { current_value: unknown }>[]);
+        expect(changes[0]).toContainEqual({ status: { previous_value: 'open', current_value: 'resolved' } });
+        expect(changes[0]!.find((change) => 'updated_at' in change)!.updated_at!.current_value).toBe(resolved);
+        expect(changes[1]).toContainEqual({ status: { previous_value: 'resolved', current_value: 'open' } });
+      } finally {
+        await receiver.close();
+      }
+    });
+
     it('validates url and subscriptions, and lets tests send tampered deliveries', async () => {
       const receiver = await startReceiver();
       try {

@@ -50,7 +50,13 @@ import {
   uuid,
 } from './fake-chatwoot.util';
 
-export type WebhookSink = (accountId: number, payload: JsonObject) => void;
+/**
+ * Receives each event with the builder of its payload. Chatwoot dispatches events asynchronously
+ * (app/dispatchers/async_dispatcher.rb → EventDispatcherJob) and its WebhookListener builds the
+ * payload from the conversation as loaded when that job runs, so the sink calls `build` later;
+ * `changed_attributes` are captured at commit and already bound into `build`.
+ */
+export type WebhookSink = (accountId: number, build: () => JsonObject) => void;
 
 /** `silent: true` applies the change without firing webhooks (for seeding). */
 export interface SilentOption {
@@ -245,7 +251,7 @@ export class FakeChatwootState {
 
   private emit(accountId: number, build: () => JsonObject): void {
     if (this.silenceDepth > 0 || !this.sink) return;
-    this.sink(accountId, build());
+    this.sink(accountId, build);
   }
 
   /** Compares two snapshots of a record and lists changed columns the way Rails' previous_changes does. */
