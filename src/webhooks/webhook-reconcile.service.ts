@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { enqueueTick } from '../jobs/cron-enqueuer';
 import { JobPriority, JobQueue } from '../jobs/job-queue.service';
 import { parseConversation, PayloadError } from './chatwoot-payload';
+import { WebhookMetrics } from './webhook-metrics';
 import { WebhookProcessorService } from './webhook-processor.service';
 
 export const RECONCILE_SCAN_QUEUE = 'webhooks.reconcile-scan';
@@ -44,6 +45,7 @@ export class WebhookReconcileService implements OnModuleInit, OnModuleDestroy {
     private readonly stores: StoreDirectory,
     private readonly processor: WebhookProcessorService,
     private readonly jobs: JobQueue,
+    private readonly metrics: WebhookMetrics,
     config: AppConfig,
     // Present only when cron runs in this instance (CRON_ENABLED).
     @Optional() private readonly scheduler?: SchedulerRegistry,
@@ -113,11 +115,13 @@ export class WebhookReconcileService implements OnModuleInit, OnModuleDestroy {
         updated_within: updatedWithin,
       });
       result.pages = 1;
+      this.metrics.reconcileRequests.inc({ mode: 'updated_within' });
       await this.applyAll(storeId, payload, result);
     } else {
       for (let page = 1; page <= MAX_FULL_SCAN_PAGES; page++) {
         const { meta, payload } = await api.listConversations({ status: 'all', sort_by: 'last_activity_at_desc', page });
         result.pages = page;
+        this.metrics.reconcileRequests.inc({ mode: 'full_scan' });
         if (payload.length === 0) break;
         await this.applyAll(storeId, payload, result);
         // all_count counts the same status filter, before paging (ConversationFinder#set_count_for_all_conversations).

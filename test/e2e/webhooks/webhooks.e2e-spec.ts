@@ -650,6 +650,8 @@ describe('Chatwoot webhooks', () => {
       // The next run is one request again, whatever it finds.
       await reconcile.reconcileStore(s.storeId);
       expect(t.fake.countRequests({ method: 'GET', path: listPath }) - before).toBe(2);
+      const metrics = await t.request('GET', '/metrics', { auth: null });
+      expect(metrics.text).toMatch(/webhook_reconcile_requests_total\{mode="updated_within"\} [1-9]/);
     });
 
     it('pages the first full scan of a store until Chatwoot has no more, without assuming a page size', async () => {
