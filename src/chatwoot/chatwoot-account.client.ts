@@ -189,7 +189,14 @@ export class ChatwootAccountClient {
 
   // Conversations (display ids)
   async listConversations(
-    query: { status?: CwConversationStatus | 'all'; page?: number; sort_by?: string; inbox_id?: number } = {},
+    query: {
+      status?: CwConversationStatus | 'all';
+      page?: number;
+      sort_by?: string;
+      inbox_id?: number;
+      /** Seconds: Chatwoot then returns every match in one unpaginated answer and ignores `page`. */
+      updated_within?: number;
+    } = {},
   ) {
     return (
       await this.call<{ data: { meta: Record<string, number>; payload: CwConversation[] } }>(

@@ -128,6 +128,15 @@ export class AppConfig {
   @Min(1024)
   BODY_LIMIT_BYTES = 1_048_576;
 
+  /**
+   * Largest accepted Chatwoot webhook delivery, in bytes. Email HTML makes deliveries of several
+   * MB, and Chatwoot never resends one that was refused, so intake gets its own, larger limit.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  WEBHOOK_BODY_LIMIT_BYTES = 25 * 1024 * 1024;
+
   /** Run job workers in this process (turn off for API-only instances). */
   @Transform(toBool)
   @IsBoolean()
@@ -154,6 +163,12 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   WEBHOOK_MAX_AGE_SECONDS = 300;
+
+  /** How often each store's recently changed conversations are read back from Chatwoot (missed webhooks). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_RECONCILE_SECONDS = 300;
 
   /** Webhook deliveries accepted per Chatwoot account per minute. */
   @Transform(toInt)

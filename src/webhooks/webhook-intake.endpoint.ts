@@ -100,7 +100,7 @@ export class WebhookIntakeEndpoint implements RawRoute, OnModuleInit {
         `Content-Type must be application/json, not ${type?.slice(0, 100) ?? 'missing'}`,
       );
     }
-    const rawBody = await getRawBody(req, { length: req.headers['content-length'], limit: this.config.BODY_LIMIT_BYTES });
+    const rawBody = await getRawBody(req, { length: req.headers['content-length'], limit: this.config.WEBHOOK_BODY_LIMIT_BYTES });
     try {
       return { rawBody, body: JSON.parse(rawBody.toString('utf8')) as unknown };
     } catch (error) {
@@ -195,7 +195,7 @@ function intakeOperation(operationId: string, summary: string, withStore: boolea
       },
       '401': { ...ERROR, description: 'Missing, invalid or stale signature' },
       '404': { ...ERROR, description: 'Unknown store' },
-      '413': { ...ERROR, description: 'Body larger than BODY_LIMIT_BYTES' },
+      '413': { ...ERROR, description: 'Body larger than WEBHOOK_BODY_LIMIT_BYTES' },
       '415': { ...ERROR, description: 'Content-Type is not JSON' },
       '429': { ...ERROR, description: 'More deliveries than WEBHOOK_RATE_PER_MINUTE for this store' },
     },
