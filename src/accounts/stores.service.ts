@@ -16,6 +16,7 @@ import { Store, type StoreBranding, type StoreSettings } from './entities/store.
 import { initialSteps, ProvisioningService } from './provisioning/provisioning.service';
 import { resolveStoreSettings, type ResolvedStoreSettings } from './store-settings';
 import { toStoreResponse, withNotificationSecret } from './store-response.mapper';
+import { StoreStatusParts } from './store-status-parts';
 
 const STORE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -55,6 +56,7 @@ export class StoresService {
     private readonly secrets: SecretBox,
     private readonly rateLimit: RateLimitService,
     private readonly config: AppConfig,
+    private readonly statusParts: StoreStatusParts,
   ) {}
 
   /**
@@ -146,7 +148,8 @@ export class StoresService {
     assertStoreId(storeId);
     const store = await this.stores.findOne({ where: { id: storeId }, relations: { chatwoot: true } });
     if (!store) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
-    return toStoreResponse(store, store.chatwoot);
+    const webhooks = await this.statusParts.webhookIntakeOf(storeId);
+    return { ...toStoreResponse(store, store.chatwoot), ...(webhooks ? { webhooks } : {}) };
   }
 
   async remove(storeId: string): Promise<StoreResponseDto> {

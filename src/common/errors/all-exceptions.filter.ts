@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ChatwootApiError } from '../../chatwoot/chatwoot-api.error';
 import { DomainError } from './domain-error';
+import { asServiceUnavailable, retryAfterOf } from './service-unavailable';
 
 const STATUS_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -39,6 +40,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId: request.id }, body.message);
     }
+    const retryAfter = retryAfterOf(exception);
+    if (retryAfter) void reply.header('retry-after', retryAfter);
     void reply
       .status(body.statusCode)
       .header('content-type', 'application/json; charset=utf-8')
@@ -54,6 +57,9 @@ export function toErrorBody(exception: unknown): ErrorBody {
     // Chatwoot's refusal is our upstream's problem, not the caller's: 502 with Chatwoot's words.
     return { statusCode: 502, code: 'CHATWOOT_ERROR', message: exception.message };
   }
+  // PostgreSQL unreachable (restart, failover): 503 DATABASE_UNAVAILABLE with Retry-After, not a 500.
+  const unavailable = asServiceUnavailable(exception);
+  if (unavailable) return { statusCode: 503, code: unavailable.code, message: unavailable.message };
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();
     const response = exception.getResponse();

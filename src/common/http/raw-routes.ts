@@ -3,6 +3,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toErrorBody } from '../errors/all-exceptions.filter';
+import { retryAfterOf } from '../errors/service-unavailable';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -63,9 +64,15 @@ const JSON_HEADERS = {
 };
 
 /** Writes a JSON answer; an error becomes `{statusCode, code, message, requestId}`. */
-export function writeJson(res: ServerResponse, requestId: string, status: number, body: unknown): void {
+export function writeJson(
+  res: ServerResponse,
+  requestId: string,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...JSON_HEADERS, 'x-request-id': requestId, 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...JSON_HEADERS, ...headers, 'x-request-id': requestId, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -74,6 +81,7 @@ export function writeError(res: ServerResponse, requestId: string, error: unknow
   const body = toErrorBody(error);
   // The request was not (fully) read: do not keep a connection whose stream state is unknown.
   if (body.statusCode === 413) res.shouldKeepAlive = false;
-  writeJson(res, requestId, body.statusCode, { ...body, requestId });
+  const retryAfter = retryAfterOf(error);
+  writeJson(res, requestId, body.statusCode, { ...body, requestId }, retryAfter ? { 'retry-after': retryAfter } : {});
   return body.statusCode;
 }
