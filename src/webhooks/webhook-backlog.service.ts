@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Gauge } from 'prom-client';
 import { StoreStatusParts } from '../accounts/store-status-parts';
-import { ServiceUnavailableError } from '../common/errors/service-unavailable';
+import { isDatabaseUnavailable, ServiceUnavailableError } from '../common/errors/service-unavailable';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
@@ -111,7 +111,8 @@ export class WebhookBacklogService implements OnModuleInit, OnModuleDestroy {
         this.report(counts);
       })
       .catch((error: unknown) => {
-        this.logger.warn({ err: error }, 'webhook backlog could not be read');
+        // While the database is away intake answers 503 anyway; one line per failed read would flood the log.
+        if (!isDatabaseUnavailable(error)) this.logger.warn({ err: error }, 'webhook backlog could not be read');
         throw error;
       })
       .finally(() => {
