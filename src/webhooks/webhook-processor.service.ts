@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -59,7 +59,7 @@ interface CsatChange {
 const NO_CSAT_CHANGE: CsatChange = { changed: false, lowCsat: null };
 
 @Injectable()
-export class WebhookProcessorService implements OnModuleDestroy {
+export class WebhookProcessorService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookProcessorService.name);
   private readonly known = new Set<string>(CHATWOOT_EVENTS);
   private pacedWake: NodeJS.Timeout | undefined;
@@ -78,6 +78,15 @@ export class WebhookProcessorService implements OnModuleDestroy {
       retryLimit: MAX_ATTEMPTS,
       retryDelay: 2,
     });
+  }
+
+  /**
+   * A (re)started instance drains at once and again just after a dead instance's delivery claims
+   * have run out of lease, so a crash delays those deliveries by seconds, not until the next tick.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.jobs.send(DRAIN_QUEUE, {});
+    await this.jobs.send(DRAIN_QUEUE, {}, { startAfter: DELIVERY_LEASE_SECONDS + 1 });
   }
 
   /** Safety net: wakes a drain even if an instance died between storing and waking. */
