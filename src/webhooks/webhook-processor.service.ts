@@ -140,7 +140,8 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
         this.pacedWake = undefined;
         void this.jobs.send(DRAIN_QUEUE, {}).catch(() => undefined);
       },
-      Math.min(30_000, Math.max(250, Math.ceil(seconds * 1000))),
+      // At least a second: a paced store is worked in batches, not one delivery per job.
+      Math.min(30_000, Math.max(1000, Math.ceil(seconds * 1000))),
     );
     this.pacedWake.unref();
   }
