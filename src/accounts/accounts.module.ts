@@ -10,6 +10,7 @@ import { StoreChatwootController } from './store-chatwoot.controller';
 import { StoreChatwootService } from './store-chatwoot.service';
 import { StoreDirectory } from './store-directory.service';
 import { StoreLock } from './store-lock.service';
+import { StoreStatusParts } from './store-status-parts';
 import { StoresController } from './stores.controller';
 import { StoresService } from './stores.service';
 import { TokenRotationService } from './token-rotation.service';
@@ -29,7 +30,8 @@ import { WebhookTargetCheck } from './webhook-target';
     StoresService,
     StoreChatwootService,
     WebhookTargetCheck,
+    StoreStatusParts,
   ],
-  exports: [StoreDirectory],
+  exports: [StoreDirectory, StoreStatusParts],
 })
 export class AccountsModule {}

@@ -17,6 +17,7 @@ import { initialSteps, ProvisioningService } from './provisioning/provisioning.s
 import { labelsToProvision } from './service-labels';
 import { resolveStoreSettings, type ResolvedStoreSettings } from './store-settings';
 import { toStoreResponse, withNotificationSecret } from './store-response.mapper';
+import { StoreStatusParts } from './store-status-parts';
 
 const STORE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -56,6 +57,7 @@ export class StoresService {
     private readonly secrets: SecretBox,
     private readonly rateLimit: RateLimitService,
     private readonly config: AppConfig,
+    private readonly statusParts: StoreStatusParts,
   ) {}
 
   /**
@@ -147,7 +149,8 @@ export class StoresService {
     assertStoreId(storeId);
     const store = await this.stores.findOne({ where: { id: storeId }, relations: { chatwoot: true } });
     if (!store) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
-    return toStoreResponse(store, store.chatwoot);
+    const webhooks = await this.statusParts.webhookIntakeOf(storeId);
+    return { ...toStoreResponse(store, store.chatwoot), ...(webhooks ? { webhooks } : {}) };
   }
 
   async remove(storeId: string): Promise<StoreResponseDto> {

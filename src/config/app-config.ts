@@ -170,11 +170,20 @@ export class AppConfig {
   @Min(1)
   WEBHOOK_RECONCILE_SECONDS = 300;
 
-  /** Webhook deliveries accepted per Chatwoot account per minute. */
+  /**
+   * Processing pace: stored webhook deliveries processed per Chatwoot account per minute, shared
+   * fairly between stores. Not an intake limit: every verified delivery is stored and acknowledged.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   WEBHOOK_RATE_PER_MINUTE = 5000;
+
+  /** Unprocessed webhook deliveries one store may have stored; intake answers 503 at this ceiling. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WEBHOOK_BACKLOG_LIMIT = 250_000;
 
   /**
    * Chatwoot contact writes (create/update) per store per minute: the pace of contact syncs.

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
+import { isDatabaseUnavailable } from '../common/errors/service-unavailable';
 import { AppConfig } from '../config/app-config';
 import type { DomainEventName, DomainEvents } from '../common/events/domain-events';
 import { MetricsService } from '../observability/metrics.service';
@@ -20,6 +21,9 @@ export interface QueueDefinition {
 export type JobHandler<T> = (data: T, job: PgBoss.Job<T>) => Promise<void>;
 
 export type SendOptions = PgBoss.SendOptions;
+
+/** pg-boss hands its options to pg.Pool; its types do not list the pool's own settings. */
+const POOL_EXTRAS = { connectionTimeoutMillis: 3000 };
 
 /** pg-boss runs higher numbers first: real-time work overtakes bulk work in every queue. */
 export const JobPriority = { realtime: 10, normal: 5, bulk: 0 } as const;
@@ -56,16 +60,39 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
       schema: 'pgboss',
       application_name: 'chatwoot-bridge-jobs',
       max: 6,
+      ...POOL_EXTRAS,
       // Keep maintenance light in tests, where a database lives for seconds.
       maintenanceIntervalSeconds: 120,
     });
-    this.boss.on('error', (error) => this.logger.error({ err: error }, 'job queue error'));
+    this.boss.on('error', (error) => this.onError(error));
     this.processed = metrics.counter('jobs_processed_total', 'Jobs handled, by queue and outcome', ['queue', 'outcome']);
     this.duration = metrics.histogram('job_duration_seconds', 'Job handling time by queue', ['queue']);
   }
 
   onModuleInit(): Promise<void> {
     return this.start();
+  }
+
+  private outageErrors = 0;
+  private outageLoggedAt = 0;
+
+  /**
+   * While PostgreSQL is away every worker's poll fails: the workers are in effect paused and
+   * resume on their next poll once it is back. That is logged once per 10 s, not once per poll.
+   */
+  private onError(error: unknown): void {
+    if (!isDatabaseUnavailable(error)) {
+      this.logger.error({ err: error }, 'job queue error');
+      return;
+    }
+    this.outageErrors++;
+    if (Date.now() - this.outageLoggedAt < 10_000) return;
+    this.outageLoggedAt = Date.now();
+    this.logger.warn(
+      { err: error, errors: this.outageErrors },
+      'job queue paused: database unavailable (workers resume when it is back)',
+    );
+    this.outageErrors = 0;
   }
 
   private start(): Promise<void> {

@@ -197,7 +197,11 @@ function intakeOperation(operationId: string, summary: string, withStore: boolea
       '404': { ...ERROR, description: 'Unknown store' },
       '413': { ...ERROR, description: 'Body larger than WEBHOOK_BODY_LIMIT_BYTES' },
       '415': { ...ERROR, description: 'Content-Type is not JSON' },
-      '429': { ...ERROR, description: 'More deliveries than WEBHOOK_RATE_PER_MINUTE for this store' },
+      '503': {
+        ...ERROR,
+        description:
+          'The database is unavailable (DATABASE_UNAVAILABLE) or the store has WEBHOOK_BACKLOG_LIMIT deliveries waiting (WEBHOOK_BACKLOG_FULL); with Retry-After',
+      },
     },
   };
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Counter, Histogram } from 'prom-client';
 import { MetricsService } from '../observability/metrics.service';
 
-export type IntakeResult = 'accepted' | 'duplicate' | 'bad_signature' | 'stale' | 'unknown_store' | 'malformed' | 'rate_limited';
+export type IntakeResult = 'accepted' | 'duplicate' | 'bad_signature' | 'stale' | 'unknown_store' | 'malformed' | 'backlog_full';
 
 /** The module's instruments, created once and shared by the guard, intake and workers. */
 @Injectable()

@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { StoreDirectory } from '../accounts/store-directory.service';
 import { resolveStoreSettings } from '../accounts/store-settings';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
+import { AppConfig } from '../config/app-config';
 import { enqueueTick } from '../jobs/cron-enqueuer';
 import { JobQueue } from '../jobs/job-queue.service';
 import {
@@ -24,7 +25,12 @@ import { isAnnounced, planConversationUpdate, type StoredConversationState } fro
 import { CONVERSATION_EFFECTS_QUEUE, type ConversationEffect } from './conversation-effects.service';
 import { redundantPoints, summarizeStatus, type RecordedStatusChange, type StatusPoint } from './status-history';
 import { CustomerDirectory } from './ports/customer-directory';
-import { WebhookDeliveryRepository, type ClaimedDelivery, type DeliveryOutcome } from './webhook-delivery.repository';
+import {
+  DELIVERY_LEASE_SECONDS,
+  WebhookDeliveryRepository,
+  type ClaimedDelivery,
+  type DeliveryOutcome,
+} from './webhook-delivery.repository';
 import { DRAIN_QUEUE } from './webhook-intake.service';
 import { WebhookMetrics } from './webhook-metrics';
 
@@ -55,9 +61,10 @@ interface CsatChange {
 const NO_CSAT_CHANGE: CsatChange = { changed: false, lowCsat: null };
 
 @Injectable()
-export class WebhookProcessorService {
+export class WebhookProcessorService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookProcessorService.name);
   private readonly known = new Set<string>(CHATWOOT_EVENTS);
+  private pacedWake: NodeJS.Timeout | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -66,6 +73,7 @@ export class WebhookProcessorService {
     private readonly stores: StoreDirectory,
     private readonly jobs: JobQueue,
     private readonly metrics: WebhookMetrics,
+    private readonly config: AppConfig,
   ) {
     jobs.register(DRAIN_QUEUE, async () => void (await this.drain()), { retryLimit: 2, retryDelay: 1, concurrency: 2 });
     jobs.register<{ storeId: string; id: string }>(PROCESS_QUEUE, (data) => this.processById(data.storeId, data.id), {
@@ -74,18 +82,34 @@ export class WebhookProcessorService {
     });
   }
 
+  /**
+   * A (re)started instance drains at once and again just after a dead instance's delivery claims
+   * have run out of lease, so a crash delays those deliveries by seconds, not until the next tick.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.jobs.send(DRAIN_QUEUE, {});
+    await this.jobs.send(DRAIN_QUEUE, {}, { startAfter: DELIVERY_LEASE_SECONDS + 1 });
+  }
+
   /** Safety net: wakes a drain even if an instance died between storing and waking. */
   @Cron('*/1 * * * *')
   tick(): Promise<string | null> {
     return enqueueTick(this.jobs, DRAIN_QUEUE, 60);
   }
 
-  /** Processes pending deliveries until none are left; returns how many were handled. */
+  /**
+   * Processes pending deliveries until none are left or every store with work has spent its
+   * pace (WEBHOOK_RATE_PER_MINUTE per account, shared fairly between stores); returns how many
+   * were handled. A paced store is drained again once its budget refills.
+   */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      const batch = await this.deliveries.claim(CLAIM_BATCH);
-      if (batch.length === 0) return total;
+      const { rows: batch, throttledFor } = await this.deliveries.claim(CLAIM_BATCH, this.config.WEBHOOK_RATE_PER_MINUTE);
+      if (batch.length === 0) {
+        if (throttledFor !== null) this.drainLater(throttledFor);
+        return total;
+      }
       const outcomes: DeliveryOutcome[] = [];
       let next = 0;
       const worker = async () => {
@@ -94,10 +118,38 @@ export class WebhookProcessorService {
           outcomes.push(await this.settle(row));
         }
       };
-      await Promise.all(Array.from({ length: Math.min(PARALLEL, batch.length) }, worker));
+      // Short leases renewed while working: a crashed instance's claims are taken over within seconds.
+      const ids = batch.map((row) => row.id);
+      const heartbeat = setInterval(
+        () => void this.deliveries.renew(ids).catch(() => undefined),
+        (DELIVERY_LEASE_SECONDS * 1000) / 3,
+      );
+      try {
+        await Promise.all(Array.from({ length: Math.min(PARALLEL, batch.length) }, worker));
+      } finally {
+        clearInterval(heartbeat);
+      }
       await this.deliveries.finish(outcomes);
       total += batch.length;
     }
+  }
+
+  /** One delayed drain per instance while stores wait for their pace (the cron tick is the net). */
+  private drainLater(seconds: number): void {
+    if (this.pacedWake) return;
+    this.pacedWake = setTimeout(
+      () => {
+        this.pacedWake = undefined;
+        void this.jobs.send(DRAIN_QUEUE, {}).catch(() => undefined);
+      },
+      // At least a second: a paced store is worked in batches, not one delivery per job.
+      Math.min(30_000, Math.max(1000, Math.ceil(seconds * 1000))),
+    );
+    this.pacedWake.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.pacedWake) clearTimeout(this.pacedWake);
   }
 
   private async processById(storeId: string, id: string): Promise<void> {

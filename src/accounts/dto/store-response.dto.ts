@@ -59,6 +59,20 @@ export class StoreBrandingResponseDto {
   welcomeTagline?: string;
 }
 
+export class StoreWebhookIntakeDto {
+  @ApiProperty({ description: 'Stored webhook deliveries not processed yet', example: 120 })
+  backlog: number;
+
+  @ApiProperty({ description: 'WEBHOOK_BACKLOG_LIMIT: at this backlog intake answers 503 WEBHOOK_BACKLOG_FULL', example: 250000 })
+  backlogLimit: number;
+
+  @ApiProperty({ description: 'backlog / backlogLimit (alert when it nears 1)', example: 0.0005 })
+  backlogRatio: number;
+
+  @ApiProperty({ description: 'WEBHOOK_RATE_PER_MINUTE: deliveries processed per minute for this account', example: 5000 })
+  processingPerMinute: number;
+}
+
 /** A store as we hold it: never a token or secret. */
 export class StoreResponseDto {
   @ApiProperty({ example: 'store-42' })
@@ -102,6 +116,9 @@ export class StoreResponseDto {
 
   @ApiProperty({ type: String, format: 'date-time' })
   updatedAt: string;
+
+  @ApiPropertyOptional({ type: StoreWebhookIntakeDto, description: 'Webhook processing status (in GET /v1/stores/:id)' })
+  webhooks?: StoreWebhookIntakeDto;
 }
 
 export class CreatedStoreResponseDto extends StoreResponseDto {

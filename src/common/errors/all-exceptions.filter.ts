@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ChatwootApiError } from '../../chatwoot/chatwoot-api.error';
-import { DomainError, retryAfterOf } from './domain-error';
+import { DomainError } from './domain-error';
+import { asServiceUnavailable, retryAfterOf } from './service-unavailable';
 
 const STATUS_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -56,6 +57,9 @@ export function toErrorBody(exception: unknown): ErrorBody {
     // Chatwoot's refusal is our upstream's problem, not the caller's: 502 with Chatwoot's words.
     return { statusCode: 502, code: 'CHATWOOT_ERROR', message: exception.message };
   }
+  // PostgreSQL unreachable (restart, failover): 503 DATABASE_UNAVAILABLE with Retry-After, not a 500.
+  const unavailable = asServiceUnavailable(exception);
+  if (unavailable) return { statusCode: 503, code: unavailable.code, message: unavailable.message };
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();
     const response = exception.getResponse();

@@ -62,6 +62,6 @@ export class TooManyRequestsError extends DomainError {
 }
 
 /** The `Retry-After` value (seconds) for an error that has one: every 429 we send carries it. */
-export function retryAfterOf(error: unknown): number | undefined {
+export function tooManyRequestsRetryAfter(error: unknown): number | undefined {
   return error instanceof TooManyRequestsError ? Math.max(1, Math.ceil(error.retryAfterSeconds)) : undefined;
 }

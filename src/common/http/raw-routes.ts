@@ -3,7 +3,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toErrorBody } from '../errors/all-exceptions.filter';
-import { retryAfterOf } from '../errors/domain-error';
+import { retryAfterOf } from '../errors/service-unavailable';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -64,9 +64,15 @@ const JSON_HEADERS = {
 };
 
 /** Writes a JSON answer; an error becomes `{statusCode, code, message, requestId}`. */
-export function writeJson(res: ServerResponse, requestId: string, status: number, body: unknown): void {
+export function writeJson(
+  res: ServerResponse,
+  requestId: string,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...JSON_HEADERS, 'x-request-id': requestId, 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...JSON_HEADERS, ...headers, 'x-request-id': requestId, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -76,7 +82,6 @@ export function writeError(res: ServerResponse, requestId: string, error: unknow
   // The request was not (fully) read: do not keep a connection whose stream state is unknown.
   if (body.statusCode === 413) res.shouldKeepAlive = false;
   const retryAfter = retryAfterOf(error);
-  if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
-  writeJson(res, requestId, body.statusCode, { ...body, requestId });
+  writeJson(res, requestId, body.statusCode, { ...body, requestId }, retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {});
   return body.statusCode;
 }
