@@ -287,6 +287,7 @@ export class WebhookProcessorService {
         status: snapshot.status,
         createdAt: snapshot.createdAt.toISOString(),
         assigneeId: snapshot.assigneeId,
+        sessionId: snapshot.sessionId ?? null,
       });
     }
     this.metrics.conversations.inc({ event });
