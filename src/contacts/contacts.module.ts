@@ -15,6 +15,7 @@ import { CustomerIngestionService } from './customer-ingestion.service';
 import { CustomersController } from './customers.controller';
 import { ProductPairsRepository } from './product-pairs.repository';
 import { SyncRunService } from './sync-run.service';
+import { WidgetIdentityService } from './widget-identity.service';
 
 /**
  * Platform customers, orders, carts and products; their Chatwoot contacts and attributes.
@@ -36,6 +37,7 @@ import { SyncRunService } from './sync-run.service';
     SyncRunService,
     ContactSyncScheduler,
     ContactSyncRateGuard,
+    WidgetIdentityService,
   ],
   exports: [CustomerDataService, ContactLinkService, SyncRunService],
 })
