@@ -17,6 +17,7 @@ import { CustomersController } from './customers.controller';
 import { ImportController } from './import.controller';
 import { ProductPairsRepository } from './product-pairs.repository';
 import { SyncRunService } from './sync-run.service';
+import { WidgetIdentityService } from './widget-identity.service';
 
 /**
  * Platform customers, orders, carts and products; their Chatwoot contacts and attributes.
@@ -39,6 +40,7 @@ import { SyncRunService } from './sync-run.service';
     SyncRunService,
     ContactSyncScheduler,
     PlatformIngestRateGuard,
+    WidgetIdentityService,
   ],
   exports: [CustomerDataService, ContactLinkService, SyncRunService],
 })

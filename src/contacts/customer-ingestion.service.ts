@@ -60,6 +60,7 @@ export class CustomerIngestionService {
 
   async upsertOrder(storeId: string, orderId: string, dto: UpsertOrderDto): Promise<IngestResultDto> {
     await this.directory.get(storeId);
+    let sessionId: string | null = null;
     const applied = await this.db.transaction(async (m) => {
       const { rows: before } = await execute<{ status: string }>(
         m,
@@ -68,14 +69,14 @@ export class CustomerIngestionService {
       );
       const { rows } = await execute(
         m,
-        `insert into orders as o (store_id, order_id, customer_id, status, currency, total_amount, placed_at, updated_at, discount_code)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        `insert into orders as o (store_id, order_id, customer_id, status, currency, total_amount, placed_at, updated_at, discount_code, session_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          on conflict (store_id, order_id) do update set
            customer_id = excluded.customer_id, status = excluded.status, currency = excluded.currency,
            total_amount = excluded.total_amount, placed_at = excluded.placed_at, updated_at = excluded.updated_at,
-           discount_code = excluded.discount_code
+           discount_code = excluded.discount_code, session_id = coalesce(excluded.session_id, o.session_id)
          where excluded.updated_at > o.updated_at
-         returning order_id`,
+         returning order_id, session_id`,
         [
           storeId,
           orderId,
@@ -86,9 +87,11 @@ export class CustomerIngestionService {
           new Date(dto.placedAt),
           new Date(dto.updatedAt),
           dto.discountCode ?? null,
+          dto.sessionId ?? null,
         ],
       );
       if (rows.length === 0) return false;
+      sessionId = (rows[0] as { session_id: string | null }).session_id;
       // The row lock taken by the upsert serialises concurrent versions of this order's items.
       if (countsTowardsPairs(before[0]?.status)) await this.pairs.adjust(m, storeId, orderId, -1);
       await execute(m, 'delete from order_items where store_id = $1 and order_id = $2', [storeId, orderId]);
@@ -106,6 +109,7 @@ export class CustomerIngestionService {
         currency: dto.currency.toUpperCase(),
         placedAt: new Date(dto.placedAt).toISOString(),
         discountCode: dto.discountCode ?? null,
+        sessionId,
       });
       await this.sync.requestSync(storeId, dto.customerId, 'realtime');
     }

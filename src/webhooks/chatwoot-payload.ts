@@ -44,6 +44,18 @@ export interface ConversationSnapshot {
   updatedAt: number;
   lastActivityAt: Date | null;
   firstReplyAt: Date | null;
+  /** tracker.js session, from the conversation custom attribute `bridge_session_id` (set through the widget). */
+  sessionId?: string | null;
+}
+
+/** The conversation custom attribute tracker.js sets (src/tracking/public/tracker.js). */
+export const SESSION_ATTRIBUTE = 'bridge_session_id';
+const SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** The storefront session a conversation was started in; anything else a visitor could type there is ignored. */
+export function sessionIdOf(customAttributes: unknown): string | null {
+  const value = asObject(customAttributes)[SESSION_ATTRIBUTE];
+  return typeof value === 'string' && SESSION_ID.test(value) ? value : null;
 }
 
 export interface MessageFacts {
@@ -123,6 +135,7 @@ export function parseConversation(raw: unknown): ConversationSnapshot {
     updatedAt: updatedRaw || (lastActivityAt?.getTime() ?? 0) / 1000,
     lastActivityAt,
     firstReplyAt: toDate(c.first_reply_created_at),
+    sessionId: sessionIdOf(c.custom_attributes),
   };
 }
 

@@ -339,6 +339,7 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
         status: snapshot.status,
         createdAt: snapshot.createdAt.toISOString(),
         assigneeId: snapshot.assigneeId,
+        sessionId: snapshot.sessionId ?? null,
       });
     }
     this.metrics.conversations.inc({ event });

@@ -963,6 +963,35 @@ describe('fake Chatwoot', () => {
       expect(keys(conversations)).not.toContain('all_contact');
     });
 
+    it('replaces conversation custom attributes as Chatwoot does, and sends them in conversation payloads', async () => {
+      // conversations_controller.rb (account API custom_attributes and widget set_custom_attributes):
+      // `update!(custom_attributes: ...)` replaces the hash; event_data_presenter.rb puts it in payloads.
+      const receiver = await startReceiver();
+      try {
+        await call(fake, 'POST', `/api/v1/accounts/${accountId}/webhooks`, {
+          token,
+          body: { url: receiver.url, subscriptions: ['conversation_created', 'conversation_updated'] },
+        });
+        const inbox = fake.state.createInbox(accountId, { name: 'Web', channel: { website_url: 'https://s.example' } });
+        const contact = fake.state.createContact(accountId, { name: 'Jane' });
+        const conversation = fake.state.createConversation(accountId, {
+          contactId: contact.id,
+          inboxId: inbox.id,
+          customAttributes: { bridge_session_id: 'sess-12345678', prechat_topic: 'returns' },
+        });
+        const path = `/api/v1/accounts/${accountId}/conversations/${conversation.display_id}/custom_attributes`;
+        const set = await call(fake, 'POST', path, { token, body: { custom_attributes: { agent_flag: 'vip' } } });
+        expect(set.json).toEqual({ custom_attributes: { agent_flag: 'vip' } });
+        await fake.flushWebhooks();
+        const created = receiver.received.find((w) => w.body.event === 'conversation_created')!;
+        expect(created.body.custom_attributes).toEqual({ bridge_session_id: 'sess-12345678', prechat_topic: 'returns' });
+        const updated = receiver.received.find((w) => w.body.event === 'conversation_updated')!;
+        expect(updated.body.custom_attributes).toEqual({ agent_flag: 'vip' });
+      } finally {
+        await receiver.close();
+      }
+    });
+
     it('lists conversations by status with Chatwoot meta counts', async () => {
       const inbox = fake.state.createInbox(
         accountId,
