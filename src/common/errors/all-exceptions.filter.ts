@@ -1,7 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ChatwootApiError } from '../../chatwoot/chatwoot-api.error';
+import { databaseInputError } from './database-input-error';
 import { DomainError } from './domain-error';
+import { ValidationFailedError, type FieldError } from './validation-failed.error';
 
 const STATUS_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -24,9 +26,14 @@ interface ErrorBody {
   statusCode: number;
   code: string;
   message: string;
+  /** Validation errors only: one entry per refused field. */
+  details?: FieldError[];
 }
 
-/** Maps every thrown thing to `{statusCode, code, message, requestId}`; logs only 5xx as errors. */
+/**
+ * Maps every thrown thing to `{statusCode, code, message, requestId, details?}`; logs 5xx as
+ * errors, and database errors that bad input caused as warnings (validation missed them).
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
@@ -38,6 +45,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const body = toErrorBody(exception);
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId: request.id }, body.message);
+    } else if (databaseInputError(exception)) {
+      this.logger.warn({ err: exception, requestId: request.id }, `database refused a value from the request: ${body.message}`);
     }
     void reply
       .status(body.statusCode)
@@ -47,6 +56,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
 }
 
 export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof ValidationFailedError) {
+    return { statusCode: exception.statusCode, code: exception.code, message: exception.message, details: exception.fields };
+  }
   if (exception instanceof DomainError) {
     return { statusCode: exception.statusCode, code: exception.code, message: exception.message };
   }
@@ -86,5 +98,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof SyntaxError) {
     return { statusCode: 400, code: 'MALFORMED_JSON', message: exception.message };
   }
+  // Input-caused database errors (SQLSTATE class 22 and kin): the caller's value, not our fault.
+  const refused = databaseInputError(exception);
+  if (refused) return { statusCode: refused.statusCode, code: refused.code, message: refused.message };
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Internal server error' };
 }
