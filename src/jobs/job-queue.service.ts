@@ -44,6 +44,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   private readonly registrations = new Map<string, Registration>();
   private started: Promise<void> | undefined;
   private running = false;
+  private stopping = false;
   private readonly processed;
   private readonly duration;
 
@@ -59,7 +60,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
       // Keep maintenance light in tests, where a database lives for seconds.
       maintenanceIntervalSeconds: 120,
     });
-    this.boss.on('error', (error) => this.logger.error({ err: error }, 'job queue error'));
+    this.boss.on('error', (error: unknown) => this.onBossError(error));
     this.processed = metrics.counter('jobs_processed_total', 'Jobs handled, by queue and outcome', ['queue', 'outcome']);
     this.duration = metrics.histogram('job_duration_seconds', 'Job handling time by queue', ['queue']);
   }
@@ -157,9 +158,22 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.started) return;
     this.running = false;
+    this.stopping = true;
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'job queue did not stop cleanly');
     });
+  }
+
+  /**
+   * pg-boss reports failed polls, maintenance and lost pool connections here. While the app is
+   * stopping these are the service closing its own connections: not errors. Logged without the
+   * pg client pg attaches to the error (several KB of connection state per line).
+   */
+  private onBossError(error: unknown): void {
+    const e = (error ?? {}) as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown; queue?: unknown };
+    const err = { type: e.name, message: e.message, code: e.code, queue: e.queue, stack: e.stack };
+    if (this.stopping) this.logger.debug({ err }, 'job queue error while stopping');
+    else this.logger.error({ err }, 'job queue error');
   }
 
   private readonly ensured = new Map<string, Promise<void>>();
