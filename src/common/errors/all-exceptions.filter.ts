@@ -22,6 +22,9 @@ const STATUS_CODES: Record<number, string> = {
   503: 'UNAVAILABLE',
 };
 
+/** Fastify's own 415 (a body with no Content-Type, or one no parser takes) says only "Unsupported Media Type". */
+const UNSUPPORTED_MEDIA_TYPE = 'Send the body as JSON with Content-Type: application/json';
+
 interface ErrorBody {
   statusCode: number;
   code: string;
@@ -83,6 +86,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
     }
     // Nest re-wraps Fastify's body parser errors as plain HttpExceptions, dropping their code.
     if (statusCode === 400 && /not valid JSON|cannot be empty when content-type/i.test(message)) code = 'MALFORMED_JSON';
+    if (statusCode === 415 && message === 'Unsupported Media Type') message = UNSUPPORTED_MEDIA_TYPE;
     return { statusCode, code, message };
   }
   const fastifyError = exception as { statusCode?: unknown; code?: unknown; message?: unknown };
@@ -93,7 +97,12 @@ export function toErrorBody(exception: unknown): ErrorBody {
       fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
         ? 'MALFORMED_JSON'
         : (STATUS_CODES[statusCode] ?? `HTTP_${statusCode}`);
-    return { statusCode, code, message: String(fastifyError.message ?? 'Bad request') };
+    const message = String(fastifyError.message ?? 'Bad request');
+    return {
+      statusCode,
+      code,
+      message: statusCode === 415 && message === 'Unsupported Media Type' ? UNSUPPORTED_MEDIA_TYPE : message,
+    };
   }
   if (exception instanceof SyntaxError) {
     return { statusCode: 400, code: 'MALFORMED_JSON', message: exception.message };

@@ -46,8 +46,9 @@ export function toFieldErrors(errors: ValidationError[]): { fields: FieldError[]
         else omitted += 1;
       };
       if ('whitelistValidation' in constraints) {
-        add(`property ${field} should not exist`);
-      } else if (error.value === undefined || error.value === null) {
+        // Nest's own wording, with the path in front as Nest puts it.
+        add(parent ? `${parent}.property ${property} should not exist` : `property ${property} should not exist`);
+      } else if ('value' in error && (error.value === undefined || error.value === null)) {
         add(`${field} is required`);
       } else {
         for (const [, message] of messages) {
