@@ -15,9 +15,9 @@ import { startTestApp, type TestApp, type TestResponse } from '../../support/tes
  * Seeded and bounded: the same requests every run.
  */
 const SEED = 20261201;
-/** Operations with a body get more runs: most of the hostile parts live there. */
-const RUNS_WITH_BODY = 40;
-const RUNS_WITHOUT_BODY = 12;
+/** Operations with a body get more runs: most of the hostile parts live there. HOSTILE_RUNS=n digs deeper locally. */
+const RUNS_WITH_BODY = Number(process.env.HOSTILE_RUNS ?? 40);
+const RUNS_WITHOUT_BODY = Math.ceil(RUNS_WITH_BODY / 3);
 const MUTATING = new Set(['post', 'put', 'patch', 'delete']);
 const WEBSITE = 'https://shop.example.test';
 
@@ -355,6 +355,7 @@ describe('hostile input (property-based): no 5xx from any mutating endpoint', ()
         TRACKING_RATE_PER_IP_PER_MINUTE: '1000000',
         TRACKING_RATE_PER_STORE_PER_MINUTE: '1000000',
         ACCOUNT_CREATION_PER_HOUR: '1000000',
+        ...(process.env.HOSTILE_LOG ? { LOG_LEVEL: process.env.HOSTILE_LOG } : {}),
       },
     });
     // One store per operation: deleting or suspending one store leaves the others' runs intact.
