@@ -13,7 +13,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(
       'Connects a multi-store e-commerce platform to Chatwoot: one Chatwoot account per store, ' +
         'rich contacts, signed webhooks, storefront tracking and an agent context panel. ' +
-        'Errors always have the shape {statusCode, code, message, requestId}.',
+        'Errors always have the shape {statusCode, code, message, requestId}; validation errors add ' +
+        'details: [{field, message}], one entry per refused field.',
     )
     .setVersion('1.0.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The platform API key (PLATFORM_API_KEY)' }, PLATFORM_SECURITY)

@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { PlatformAuth } from '../common/auth/platform-auth.decorator';
 import { ErrorResponseDto, RETRY_AFTER } from '../common/errors/error-response.dto';
@@ -30,6 +31,10 @@ export class CatalogController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Create or update an order (amounts in minor units; ignored when older than the stored version)' })
   @ApiOkResponse({ type: IngestResultDto })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorResponseDto,
+    description: "CURRENCY_MISMATCH: the order's currency is not the store's (totals count the store currency only)",
+  })
   upsertOrder(@Param() p: OrderParams, @Body() body: UpsertOrderDto): Promise<IngestResultDto> {
     return this.ingestion.upsertOrder(p.storeId, p.orderId, body);
   }

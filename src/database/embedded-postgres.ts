@@ -97,6 +97,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (options.fsync === false) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const child = spawn(join(native, 'bin', 'postgres'), args, {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: Ctrl-C in a terminal signals the whole foreground group, and
+    // PostgreSQL would cut every connection while the service is still shutting down on them.
+    // The service stops it itself, last (stop() below).
+    detached: true,
     ...spawnIdentity(runAs),
     env: pgEnv(native),
   });
