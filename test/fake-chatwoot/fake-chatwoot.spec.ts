@@ -950,7 +950,10 @@ describe('fake Chatwoot', () => {
       // with_attribute_model(nil) is nil, and a nil scope returns all (custom_attribute_definition.rb).
       const path = `/api/v1/accounts/${accountId}/custom_attribute_definitions`;
       const base = { attribute_display_name: 'X', attribute_display_type: 'text' };
-      await call(fake, 'POST', path, { token, body: { ...base, attribute_key: 'all_contact', attribute_model: 'contact_attribute' } });
+      await call(fake, 'POST', path, {
+        token,
+        body: { ...base, attribute_key: 'all_contact', attribute_model: 'contact_attribute' },
+      });
       await call(fake, 'POST', path, {
         token,
         body: { ...base, attribute_key: 'all_conversation', attribute_model: 'conversation_attribute' },
