@@ -97,7 +97,10 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     this.outageErrors++;
     if (Date.now() - this.outageLoggedAt < 10_000) return;
     this.outageLoggedAt = Date.now();
-    this.logger.warn({ err, errors: this.outageErrors }, 'job queue paused: database unavailable (workers resume when it is back)');
+    this.logger.warn(
+      { err, errors: this.outageErrors },
+      'job queue paused: database unavailable (workers resume when it is back)',
+    );
     this.outageErrors = 0;
   }
 

@@ -82,6 +82,12 @@ export function writeError(res: ServerResponse, requestId: string, error: unknow
   // The request was not (fully) read: do not keep a connection whose stream state is unknown.
   if (body.statusCode === 413) res.shouldKeepAlive = false;
   const retryAfter = retryAfterOf(error);
-  writeJson(res, requestId, body.statusCode, { ...body, requestId }, retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {});
+  writeJson(
+    res,
+    requestId,
+    body.statusCode,
+    { ...body, requestId },
+    retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {},
+  );
   return body.statusCode;
 }

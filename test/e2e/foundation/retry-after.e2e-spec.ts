@@ -89,7 +89,7 @@ describe('Retry-After on every kind of 429', () => {
     expect(perStore.body.message).toMatch(/this store/);
   });
 
-  it('webhook intake (WEBHOOK_RATE_PER_MINUTE), a raw route', async () => {
+  it('webhook intake never answers 429: WEBHOOK_RATE_PER_MINUTE paces processing, not intake', async () => {
     const deliver = () => {
       const body = JSON.stringify({ event: 'contact_updated', id: 1, account: { id: s.accountId } });
       const timestamp = Math.floor(Date.now() / 1000);
@@ -104,7 +104,9 @@ describe('Retry-After on every kind of 429', () => {
         },
       });
     };
+    // Chatwoot never resends a refused delivery: beyond the pace it is still stored and acknowledged
+    // (the backlog ceiling's 503 carries Retry-After: test/e2e/webhooks/intake-volume.e2e-spec.ts).
     expect((await deliver()).status).toBe(200);
-    expectRetryAfter(await deliver(), 60);
+    expect((await deliver()).status).toBe(200);
   });
 });
