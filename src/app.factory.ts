@@ -7,8 +7,10 @@ import { Logger } from 'nestjs-pino';
 import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { enforceJsonInput } from './common/http/json-input-policy';
 import { RawRoutes, requestIdOf } from './common/http/raw-routes';
 import { honourRouteBodyLimits } from './common/http/route-body-limit';
+import { VALIDATION_PIPE_OPTIONS } from './common/http/validation-pipe-options';
 import type { AppConfig } from './config/app-config';
 import { registerHttpMetrics } from './observability/http-metrics';
 import { QuietStartupLogger } from './observability/logger-options';
@@ -59,6 +61,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 
   const fastify = app.getHttpAdapter().getInstance();
   honourRouteBodyLimits(fastify);
+  enforceJsonInput(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
@@ -76,14 +79,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   app.enableCors({ origin: true, credentials: false, maxAge: 600 });
 
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      transformOptions: { enableImplicitConversion: false },
-    }),
-  );
+  app.useGlobalPipes(new ValidationPipe(VALIDATION_PIPE_OPTIONS));
   app.useGlobalFilters(new AllExceptionsFilter());
 
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });

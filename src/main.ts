@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './database/embedded-postgres';
+import { installProcessGuards } from './observability/process-guards';
 import { startupBanner } from './startup-banner';
 
 async function bootstrap(): Promise<void> {
@@ -24,6 +25,7 @@ async function bootstrap(): Promise<void> {
   }
 
   const app = await createApp(config);
+  installProcessGuards(app);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -17,7 +17,7 @@ export const PROPAGATE_QUEUE = 'accounts.propagate';
 export const DELETE_QUEUE = 'accounts.delete';
 
 /** Which parts of the Chatwoot side follow a store change. */
-export type PropagationPart = 'account' | 'inbox' | 'status';
+export type PropagationPart = 'account' | 'inbox' | 'status' | 'labels';
 
 export interface PropagateJob {
   storeId: string;
@@ -100,6 +100,9 @@ export class AccountLifecycleService {
         timezone: store.timezone,
         channel: widgetChannel(store),
       });
+    }
+    if (parts.has('labels') && link.adminTokenEnc && reachable) {
+      await this.provisioning.runSteps(store, link, ['labels'], { verify: true, lane: 'realtime', failLink: false });
     }
     if (parts.has('status') && settled && wantSuspended) await this.applyStatus(store, link);
   }

@@ -10,9 +10,11 @@ import { StoreChatwootController } from './store-chatwoot.controller';
 import { StoreChatwootService } from './store-chatwoot.service';
 import { StoreDirectory } from './store-directory.service';
 import { StoreLock } from './store-lock.service';
+import { StoreStatusParts } from './store-status-parts';
 import { StoresController } from './stores.controller';
 import { StoresService } from './stores.service';
 import { TokenRotationService } from './token-rotation.service';
+import { WebhookTargetCheck } from './webhook-target';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Store, ChatwootAccountLink])],
@@ -27,7 +29,9 @@ import { TokenRotationService } from './token-rotation.service';
     DriftRepairService,
     StoresService,
     StoreChatwootService,
+    WebhookTargetCheck,
+    StoreStatusParts,
   ],
-  exports: [StoreDirectory],
+  exports: [StoreDirectory, StoreStatusParts],
 })
 export class AccountsModule {}

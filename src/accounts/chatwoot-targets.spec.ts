@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   adminEmailFor,
+  allowedDomains,
+  sameDomains,
   dashboardAppUrl,
   sameSubscriptions,
   strongPassword,
@@ -54,5 +56,25 @@ describe('URLs', () => {
     expect(sameSubscriptions([...WEBHOOK_SUBSCRIPTIONS].reverse())).toBe(true);
     expect(sameSubscriptions(WEBHOOK_SUBSCRIPTIONS.slice(1))).toBe(false);
     expect(sameSubscriptions([...WEBHOOK_SUBSCRIPTIONS, 'inbox_created'])).toBe(false);
+  });
+});
+
+describe('allowedDomains (the widget frame-ancestors list)', () => {
+  it('names the host and its www twin, either way round', () => {
+    expect(allowedDomains('https://shop.example/some/page')).toBe('shop.example,www.shop.example');
+    expect(allowedDomains('https://WWW.Shop.Example')).toBe('www.shop.example,shop.example');
+  });
+
+  it('keeps a non-default port and adds no twin for IPs or single-label hosts', () => {
+    expect(allowedDomains('http://localhost:8080')).toBe('localhost:8080');
+    expect(allowedDomains('http://192.168.1.10:3000/')).toBe('192.168.1.10:3000');
+    expect(allowedDomains('https://shop.example:8443')).toBe('shop.example:8443,www.shop.example:8443');
+    expect(allowedDomains('not a url')).toBe('');
+  });
+
+  it('compares lists as sets, the way Chatwoot splits and strips them', () => {
+    expect(sameDomains(' www.shop.example , shop.example', 'shop.example,www.shop.example')).toBe(true);
+    expect(sameDomains('shop.example', 'shop.example,www.shop.example')).toBe(false);
+    expect(sameDomains(null, '')).toBe(true);
   });
 });

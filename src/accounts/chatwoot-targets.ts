@@ -24,10 +24,6 @@ export const WEBHOOK_SUBSCRIPTIONS = [
 
 export const WEBHOOK_NAME = 'Store bridge';
 export const DEFAULT_TEAMS = ['managers', 'vip'] as const;
-export const DEFAULT_LABELS = [
-  { title: 'vip', description: 'High-tier customer', color: '#d4a017' },
-  { title: 'escalated', description: 'Needs a manager', color: '#e0464d' },
-] as const;
 export const DASHBOARD_APP_TITLE = 'Customer';
 export const DEFAULT_WIDGET_COLOR = '#1f93ff';
 export const DEFAULT_TIMEZONE = 'Europe/Amsterdam';
@@ -115,6 +111,7 @@ export interface WidgetChannel {
   welcome_title: string;
   welcome_tagline: string;
   hmac_mandatory: boolean;
+  allowed_domains: string;
 }
 
 /** The web widget's channel settings that follow the store (branding, website). */
@@ -125,7 +122,45 @@ export function widgetChannel(store: Pick<Store, 'websiteUrl' | 'branding'>): Wi
     welcome_title: store.branding?.welcomeTitle ?? '',
     welcome_tagline: store.branding?.welcomeTagline ?? '',
     hmac_mandatory: true,
+    allowed_domains: allowedDomains(store.websiteUrl),
   };
+}
+
+/**
+ * The widget's `allowed_domains`: Chatwoot writes the comma-separated list as given into the
+ * widget iframe's `Content-Security-Policy: frame-ancestors` (`app/controllers/widgets_controller.rb`,
+ * `allow_iframe_requests`), so it must name the store's own host, and its apex/`www` twin since
+ * shops are commonly served on both. The port stays when it is not the scheme's default (a
+ * host-source without a port only matches the default one).
+ */
+export function allowedDomains(websiteUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(websiteUrl);
+  } catch {
+    return '';
+  }
+  const host = url.hostname.toLowerCase();
+  const port = url.port ? `:${url.port}` : '';
+  const hosts = [host];
+  if (host.includes('.') && !isIP(host.replace(/^\[|\]$/g, ''))) {
+    hosts.push(host.startsWith('www.') ? host.slice(4) : `www.${host}`);
+  }
+  return hosts.map((h) => `${h}${port}`).join(',');
+}
+
+/** Same list of allowed domains, ignoring order, case and the blanks Chatwoot strips. */
+export function sameDomains(actual: string | null | undefined, wanted: string): boolean {
+  const set = (list: string | null | undefined) =>
+    [
+      ...new Set(
+        (list ?? '')
+          .split(',')
+          .map((d) => d.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ].sort();
+  return JSON.stringify(set(actual)) === JSON.stringify(set(wanted));
 }
 
 export function webWidgetInbox(store: Pick<Store, 'name' | 'websiteUrl' | 'branding' | 'timezone'>): CwWebWidgetInput {
@@ -134,20 +169,11 @@ export function webWidgetInbox(store: Pick<Store, 'name' | 'websiteUrl' | 'brand
     channel: {
       type: 'web_widget',
       ...widgetChannel(store),
-      allowed_domains: hostOf(store.websiteUrl),
       reply_time: 'in_a_few_minutes',
     },
     timezone: store.timezone || DEFAULT_TIMEZONE,
     enable_email_collect: true,
   };
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Same subscriptions regardless of order. */

@@ -29,8 +29,8 @@ export interface DriftRepairResult {
 }
 
 /**
- * Compares each store with its Chatwoot account (exists, status, admin token, inbox, webhook
- * URL and subscriptions, dashboard app) and puts back what drifted, e.g. after someone edited
+ * Compares each store with its Chatwoot account (exists, status, admin token, inbox and its
+ * allowed domains, labels the service attaches, webhook URL and subscriptions, dashboard app) and puts back what drifted, e.g. after someone edited
  * the account in Chatwoot's UI.
  */
 @Injectable()
@@ -142,7 +142,7 @@ export class DriftRepairService {
         await platform.addAccountUser(link.accountId, link.adminUserId!, 'administrator');
         changes.push({ kind: 'admin_role', detail: `bridge user was ${role ?? 'not a member'}; made administrator again` });
       }
-      const outcome = await this.provisioning.verifySteps(store, link, ['inbox', 'webhook', 'dashboard_app'], lane);
+      const outcome = await this.provisioning.verifySteps(store, link, ['inbox', 'labels', 'webhook', 'dashboard_app'], lane);
       changes.push(...outcome.changes);
       if (!outcome.ok) changes.push({ kind: 'failed', detail: link.lastError ?? 'a repair step was refused by Chatwoot' });
       return this.finish(storeId, changes);

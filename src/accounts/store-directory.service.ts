@@ -123,6 +123,18 @@ export class StoreDirectory {
     };
   }
 
+  /**
+   * The web widget's website token and the inbox `hmac_token` (decrypted) for identity validation.
+   * The hmac_token is for computing identifier hashes on the server; it must never leave the service.
+   */
+  async widgetCredentials(storeId: string): Promise<{ websiteToken: string; hmacToken: string }> {
+    const link = await this.links.findOne({ where: { storeId } });
+    if (!link) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
+    const hmacToken = this.secrets.decryptNullable(link.hmacTokenEnc);
+    if (link.state !== 'active' || !link.websiteToken || !hmacToken) throw new StoreNotReadyError(storeId, link.state);
+    return { websiteToken: link.websiteToken, hmacToken };
+  }
+
   /** A Chatwoot client for the store's account, on the store's share of the budget. */
   async chatwootFor(storeId: string, lane: ChatwootLane = 'realtime'): Promise<ChatwootAccountClient> {
     const access = await this.access(storeId);

@@ -39,6 +39,7 @@ export function toChatwootResponse(link: ChatwootAccountLink | null | undefined)
       return { name, state: step?.state ?? 'pending', ...(step?.error ? { error: step.error } : {}) };
     }),
     lastError: link?.lastError ?? null,
+    warnings: (link?.warnings ?? []).map(({ code, message }) => ({ code, message })),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { StoreSettings } from './entities/store.entity';
+import { SERVICE_LABELS } from './service-labels';
 
 export type CustomerTier = 'Bronze' | 'Silver' | 'Gold' | 'Platinum';
 export type ConversationPriority = 'low' | 'medium' | 'high' | 'urgent';
@@ -31,7 +32,9 @@ export interface ResolvedStoreSettings {
 export const DEFAULT_STORE_SETTINGS: ResolvedStoreSettings = {
   tiers: { silver: 20_000, gold: 50_000, platinum: 100_000 },
   attributionWindowHours: 72,
-  autoAssignment: [{ tiers: ['Gold', 'Platinum'], team: 'vip', priority: 'high', labels: ['vip'], notifyManagers: true }],
+  autoAssignment: [
+    { tiers: ['Gold', 'Platinum'], team: 'vip', priority: 'high', labels: [SERVICE_LABELS.vip.title], notifyManagers: true },
+  ],
   lowCsatThreshold: 2,
   followUps: { lowCsatDelayMinutes: 60, cartReminder: true, cartReminderDelayMinutes: 30 },
   discounts: { maxPercent: 20, maxFixedAmount: 2_500, maxPerAgentPerDay: 10 },

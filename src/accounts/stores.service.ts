@@ -14,8 +14,10 @@ import type { UpsertStoreDto } from './dto/upsert-store.dto';
 import { ChatwootAccountLink } from './entities/chatwoot-account-link.entity';
 import { Store, type StoreBranding, type StoreSettings } from './entities/store.entity';
 import { initialSteps, ProvisioningService } from './provisioning/provisioning.service';
+import { labelsToProvision } from './service-labels';
 import { resolveStoreSettings, type ResolvedStoreSettings } from './store-settings';
 import { toStoreResponse, withNotificationSecret } from './store-response.mapper';
+import { StoreStatusParts } from './store-status-parts';
 
 const STORE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -55,6 +57,7 @@ export class StoresService {
     private readonly secrets: SecretBox,
     private readonly rateLimit: RateLimitService,
     private readonly config: AppConfig,
+    private readonly statusParts: StoreStatusParts,
   ) {}
 
   /**
@@ -146,7 +149,8 @@ export class StoresService {
     assertStoreId(storeId);
     const store = await this.stores.findOne({ where: { id: storeId }, relations: { chatwoot: true } });
     if (!store) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
-    return toStoreResponse(store, store.chatwoot);
+    const webhooks = await this.statusParts.webhookIntakeOf(storeId);
+    return { ...toStoreResponse(store, store.chatwoot), ...(webhooks ? { webhooks } : {}) };
   }
 
   async remove(storeId: string): Promise<StoreResponseDto> {
@@ -174,6 +178,10 @@ export class StoresService {
       throw new InvalidRequestError('tiers must increase: silver < gold < platinum', 'INVALID_SETTINGS');
     }
     await this.stores.update({ id: storeId }, { settings: merged as QueryDeepPartialEntity<StoreSettings> });
+    // A rule that attaches a new label: define it in the account before a conversation gets it.
+    const before = labelsToProvision(resolveStoreSettings(store.settings)).map((l) => l.title);
+    const newLabel = labelsToProvision(resolved).some((l) => !before.includes(l.title));
+    if (newLabel && store.chatwoot!.accountId) await this.lifecycle.enqueuePropagation(storeId, ['labels']);
     return resolved;
   }
 }

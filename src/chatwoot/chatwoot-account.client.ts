@@ -23,6 +23,21 @@ import type {
 type Verb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
+ * POSTs that set a state or only read, so a resend after a timeout cannot double anything.
+ * Every other POST creates (a message, a contact, an inbox...) and is resent only when it
+ * provably never reached Chatwoot (see ChatwootTransport).
+ */
+const IDEMPOTENT_POSTS = new Set([
+  'conversations.toggle_status',
+  'conversations.toggle_priority',
+  'conversations.assign',
+  'conversations.assign_team',
+  'conversations.labels.set',
+  'contacts.filter',
+  'contacts.attributes.remove',
+]);
+
+/**
  * Application API (`/api/v1/accounts/:id/...` and `/api/v1/profile`) as one user of one account.
  * Conversations are addressed by their per-account display id.
  */
@@ -53,6 +68,7 @@ export class ChatwootAccountClient {
       query,
       operation,
       context: this.context,
+      idempotent: method !== 'POST' || IDEMPOTENT_POSTS.has(operation),
     });
   }
 
@@ -189,7 +205,14 @@ export class ChatwootAccountClient {
 
   // Conversations (display ids)
   async listConversations(
-    query: { status?: CwConversationStatus | 'all'; page?: number; sort_by?: string; inbox_id?: number } = {},
+    query: {
+      status?: CwConversationStatus | 'all';
+      page?: number;
+      sort_by?: string;
+      inbox_id?: number;
+      /** Seconds: Chatwoot then returns every match in one unpaginated answer and ignores `page`. */
+      updated_within?: number;
+    } = {},
   ) {
     return (
       await this.call<{ data: { meta: Record<string, number>; payload: CwConversation[] } }>(

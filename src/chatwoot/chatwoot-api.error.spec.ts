@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseChatwootError } from './chatwoot-api.error';
+import { ChatwootApiError, parseChatwootError } from './chatwoot-api.error';
 
 describe('parseChatwootError', () => {
   it('reads validation messages and attributes from a 422', () => {
@@ -37,5 +37,14 @@ describe('parseChatwootError', () => {
 
   it('falls back to the status when the body says nothing', () => {
     expect(parseChatwootError(500, 'x', null).chatwootMessage).toBe('HTTP 500');
+  });
+
+  it('says a failure proves nothing was applied only for 429, an open breaker and a refused connection', () => {
+    expect(parseChatwootError(429, 'x', 'Retry later\n').provablyNotApplied).toBe(true);
+    expect(new ChatwootApiError(0, 'x', 'connect ECONNREFUSED', 'network', [], true).provablyNotApplied).toBe(true);
+    // The request may have reached Rails and been committed:
+    expect(new ChatwootApiError(0, 'x', 'socket hang up', 'network').provablyNotApplied).toBe(false);
+    expect(new ChatwootApiError(0, 'x', 'no answer', 'timeout').provablyNotApplied).toBe(false);
+    expect(parseChatwootError(500, 'x', null).provablyNotApplied).toBe(false);
   });
 });

@@ -9,6 +9,8 @@ export class ChatwootApiError extends Error {
     readonly chatwootMessage: string,
     readonly kind: ChatwootErrorKind,
     readonly attributes: string[] = [],
+    /** True only when the request provably never reached Chatwoot (e.g. connection refused). */
+    readonly neverSent = false,
   ) {
     super(`Chatwoot ${operation} failed (${status || kind}): ${chatwootMessage}`);
     this.name = 'ChatwootApiError';
@@ -23,6 +25,15 @@ export class ChatwootApiError extends Error {
       this.kind === 'rate_limited' ||
       this.kind === 'circuit_open'
     );
+  }
+
+  /**
+   * Chatwoot certainly did not apply the request: rack-attack's 429 answers before the app runs,
+   * and a refused connection never carried it. A timeout, a reset or a 5xx prove nothing: the
+   * write may have been committed. Only these failures make a non-idempotent create safe to resend.
+   */
+  get provablyNotApplied(): boolean {
+    return this.kind === 'rate_limited' || this.kind === 'circuit_open' || (this.kind === 'network' && this.neverSent);
   }
 
   get isNotFound(): boolean {

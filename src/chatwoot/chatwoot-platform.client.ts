@@ -14,7 +14,13 @@ export class ChatwootPlatformClient {
     return new ChatwootPlatformClient(this.transport, this.token, { ...this.context, ...context });
   }
 
-  private call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, operation: string, body?: unknown) {
+  private call<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    operation: string,
+    body?: unknown,
+    idempotent = method !== 'POST',
+  ) {
     return this.transport.request<T>({
       method,
       path: `/platform/api/v1${path}`,
@@ -22,6 +28,7 @@ export class ChatwootPlatformClient {
       body,
       operation: `platform.${operation}`,
       context: this.context,
+      idempotent,
     });
   }
 
@@ -45,10 +52,13 @@ export class ChatwootPlatformClient {
   }
   /** Idempotent upsert on Chatwoot's side (find_or_initialize_by user_id). */
   addAccountUser(accountId: number, userId: number, role: 'agent' | 'administrator') {
-    return this.call<CwAccountUser>('POST', `/accounts/${accountId}/account_users`, 'account_users.create', {
-      user_id: userId,
-      role,
-    });
+    return this.call<CwAccountUser>(
+      'POST',
+      `/accounts/${accountId}/account_users`,
+      'account_users.create',
+      { user_id: userId, role },
+      true,
+    );
   }
   /** Find-or-create by email across the whole installation. */
   createUser(input: {
@@ -58,7 +68,7 @@ export class ChatwootPlatformClient {
     display_name?: string;
     custom_attributes?: Record<string, unknown>;
   }) {
-    return this.call<CwUser>('POST', '/users', 'users.create', input);
+    return this.call<CwUser>('POST', '/users', 'users.create', input, true);
   }
   getUser(userId: number) {
     return this.call<CwUser>('GET', `/users/${userId}`, 'users.get');

@@ -40,6 +40,19 @@ export interface ChatwootRequest {
   /** Stable operation name for metrics and errors, e.g. `contacts.create`. */
   operation: string;
   context?: ChatwootCallContext;
+  /**
+   * Whether sending the request twice has the effect of sending it once. Default: true for
+   * GET/PUT/PATCH/DELETE, false for POST (creates: messages, contacts, accounts, inboxes...).
+   * Set it for POSTs that set a state (toggle_status, labels, assignments) or find-or-create.
+   */
+  idempotent?: boolean;
+}
+
+/** Connection errors raised before a byte of the request left: Chatwoot cannot have applied it. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+export function isIdempotent(req: Pick<ChatwootRequest, 'method' | 'idempotent'>): boolean {
+  return req.idempotent ?? req.method.toUpperCase() !== 'POST';
 }
 
 const LANE_PRIORITY: Record<ChatwootLane, number> = { realtime: 1, bulk: 7 };
@@ -55,6 +68,8 @@ export class ChatwootTransport implements OnModuleDestroy {
   private readonly budget: Bottleneck;
   private readonly perStore: Bottleneck.Group;
   private readonly retryPolicy: RetryPolicy;
+  /** For non-idempotent POSTs: a timed-out create may have been applied, so only provably unsent failures are resent. */
+  private readonly createRetryPolicy: RetryPolicy;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly timeoutPolicy: TimeoutPolicy;
   private readonly baseUrl: string;
@@ -78,6 +93,11 @@ export class ChatwootTransport implements OnModuleDestroy {
       ]),
       timeouts: metrics.counter('chatwoot_timeouts_total', 'Chatwoot calls that timed out', ['operation']),
       errors: metrics.counter('chatwoot_errors_total', 'Chatwoot calls that finally failed, by kind', ['operation', 'kind']),
+      withheld: metrics.counter(
+        'chatwoot_retries_withheld_total',
+        'Non-idempotent Chatwoot calls not resent because the failed attempt may have been applied',
+        ['operation', 'reason'],
+      ),
       breaker: metrics.gauge('chatwoot_circuit_open', '1 while the Chatwoot circuit breaker is open'),
       queued: metrics.gauge('chatwoot_budget_queued', 'Chatwoot calls waiting for the outbound budget'),
     };
@@ -95,10 +115,13 @@ export class ChatwootTransport implements OnModuleDestroy {
     const transient = handleWhen(
       (error) => error instanceof ChatwootApiError && error.retryable && error.kind !== 'circuit_open',
     );
-    this.retryPolicy = retry(transient, {
-      maxAttempts: config.CHATWOOT_MAX_RETRIES,
-      backoff: new ExponentialBackoff({ initialDelay: config.CHATWOOT_RETRY_BASE_MS, maxDelay: 30_000 }),
-    });
+    const backoff = () => new ExponentialBackoff({ initialDelay: config.CHATWOOT_RETRY_BASE_MS, maxDelay: 30_000 });
+    this.retryPolicy = retry(transient, { maxAttempts: config.CHATWOOT_MAX_RETRIES, backoff: backoff() });
+    const unapplied = handleWhen(
+      (error) =>
+        error instanceof ChatwootApiError && error.retryable && error.kind !== 'circuit_open' && error.provablyNotApplied,
+    );
+    this.createRetryPolicy = retry(unapplied, { maxAttempts: config.CHATWOOT_MAX_RETRIES, backoff: backoff() });
     // 429 means "slow down", not "Chatwoot is broken": it does not count towards opening the breaker.
     this.breaker = circuitBreaker(
       handleWhen((error) => error instanceof ChatwootApiError && error.retryable && error.kind !== 'rate_limited'),
@@ -118,9 +141,10 @@ export class ChatwootTransport implements OnModuleDestroy {
   async request<T>(req: ChatwootRequest): Promise<T> {
     const lane = req.context?.lane ?? 'realtime';
     const limiter = req.context?.storeId ? this.perStore.key(req.context.storeId) : this.budget;
+    const idempotent = isIdempotent(req);
     let lastKind = 'unknown';
     try {
-      return await this.retryPolicy.execute(({ attempt }) => {
+      return await (idempotent ? this.retryPolicy : this.createRetryPolicy).execute(({ attempt }) => {
         if (attempt > 0) this.m.retries.inc({ operation: req.operation, reason: lastKind });
         return this.breaker
           .execute(() => {
@@ -140,7 +164,16 @@ export class ChatwootTransport implements OnModuleDestroy {
         error instanceof BrokenCircuitError
           ? new ChatwootApiError(503, req.operation, 'Chatwoot circuit breaker is open; try again later', 'circuit_open')
           : error;
-      if (mapped instanceof ChatwootApiError) this.m.errors.inc({ operation: req.operation, kind: mapped.kind });
+      if (mapped instanceof ChatwootApiError) {
+        this.m.errors.inc({ operation: req.operation, kind: mapped.kind });
+        if (!idempotent && mapped.retryable && !mapped.provablyNotApplied) {
+          this.m.withheld.inc({ operation: req.operation, reason: mapped.kind });
+          this.logger.warn(
+            { operation: req.operation, kind: mapped.kind },
+            'not resending a Chatwoot create that may already have been applied',
+          );
+        }
+      }
       throw mapped;
     }
   }
@@ -180,7 +213,9 @@ export class ChatwootTransport implements OnModuleDestroy {
       stop({ status: 'network' });
       this.m.calls.inc({ operation: req.operation, outcome: 'network' });
       const message = error instanceof Error ? error.message : String(error);
-      throw new ChatwootApiError(0, req.operation, message, 'network');
+      const code = (error as { code?: unknown } | null)?.code;
+      const neverSent = typeof code === 'string' && NEVER_SENT_CODES.has(code);
+      throw new ChatwootApiError(0, req.operation, message, 'network', [], neverSent);
     }
   }
 

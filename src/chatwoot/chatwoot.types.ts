@@ -51,6 +51,7 @@ export interface CwInbox {
   widget_color?: string;
   welcome_title?: string;
   welcome_tagline?: string;
+  allowed_domains?: string | null;
   web_widget_script?: string;
 }
 

@@ -16,6 +16,15 @@ describe('loadConfig', () => {
     expect(config.usesEmbeddedDatabase).toBe(false);
   });
 
+  it("takes Chatwoot's dashboard origin from CHATWOOT_FRONTEND_URL, defaulting to CHATWOOT_URL's origin", () => {
+    expect(loadConfig({ CHATWOOT_URL: 'http://chatwoot-web:3000/some/path' }).chatwootFrontendOrigin).toBe(
+      'http://chatwoot-web:3000',
+    );
+    const split = loadConfig({ CHATWOOT_URL: 'http://chatwoot-web:3000', CHATWOOT_FRONTEND_URL: 'https://chat.example.com/app' });
+    expect(split.chatwootFrontendOrigin).toBe('https://chat.example.com');
+    expect(() => loadConfig({ CHATWOOT_FRONTEND_URL: 'chat.example.com' })).toThrow(/CHATWOOT_FRONTEND_URL/);
+  });
+
   it('lists every bad variable by name at once', () => {
     let error: unknown;
     try {

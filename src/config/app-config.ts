@@ -47,6 +47,16 @@ export class AppConfig {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   CHATWOOT_URL = 'http://127.0.0.1:3001';
 
+  /**
+   * Chatwoot's public dashboard origin (its FRONTEND_URL): it frames the dashboard app and posts
+   * `appContext`. Unset: the origin of CHATWOOT_URL. Set it when the service reaches Chatwoot's API
+   * on another (internal) URL.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  CHATWOOT_FRONTEND_URL?: string = undefined;
+
   @IsString()
   @MinLength(8)
   CHATWOOT_PLATFORM_TOKEN: string = DEV_SECRETS.CHATWOOT_PLATFORM_TOKEN;
@@ -118,6 +128,15 @@ export class AppConfig {
   @Min(1024)
   BODY_LIMIT_BYTES = 1_048_576;
 
+  /**
+   * Largest accepted Chatwoot webhook delivery, in bytes. Email HTML makes deliveries of several
+   * MB, and Chatwoot never resends one that was refused, so intake gets its own, larger limit.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  WEBHOOK_BODY_LIMIT_BYTES = 25 * 1024 * 1024;
+
   /** Run job workers in this process (turn off for API-only instances). */
   @Transform(toBool)
   @IsBoolean()
@@ -145,17 +164,41 @@ export class AppConfig {
   @Min(1)
   WEBHOOK_MAX_AGE_SECONDS = 300;
 
-  /** Webhook deliveries accepted per Chatwoot account per minute. */
+  /** How often each store's recently changed conversations are read back from Chatwoot (missed webhooks). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_RECONCILE_SECONDS = 300;
+
+  /**
+   * Processing pace: stored webhook deliveries processed per Chatwoot account per minute, shared
+   * fairly between stores. Not an intake limit: every verified delivery is stored and acknowledged.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   WEBHOOK_RATE_PER_MINUTE = 5000;
 
-  /** Contact sync requests accepted per store per minute. */
+  /** Unprocessed webhook deliveries one store may have stored; intake answers 503 at this ceiling. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WEBHOOK_BACKLOG_LIMIT = 250_000;
+
+  /**
+   * Chatwoot contact writes (create/update) per store per minute: the pace of contact syncs.
+   * Syncs wait for it; nothing is refused because of it.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   CONTACT_SYNC_RATE_PER_MINUTE = 1000;
+
+  /** Platform writes (customer, order, cart, product PUTs; bulk import items) accepted per store per minute (429 above). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PLATFORM_INGEST_RATE_PER_MINUTE = 60_000;
 
   /** Tracking batches accepted per IP per minute, and per store per minute. */
   @Transform(toInt)
@@ -176,6 +219,11 @@ export class AppConfig {
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
+  }
+
+  /** The origin agents' browsers load Chatwoot's dashboard from. */
+  get chatwootFrontendOrigin(): string {
+    return new URL(this.CHATWOOT_FRONTEND_URL ?? this.CHATWOOT_URL).origin;
   }
 
   get usesEmbeddedDatabase(): boolean {

@@ -11,9 +11,9 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { PlatformAuth } from '../common/auth/platform-auth.decorator';
-import { ErrorResponseDto } from '../common/errors/error-response.dto';
+import { ErrorResponseDto, RETRY_AFTER } from '../common/errors/error-response.dto';
 import { ContactMergeService } from './contact-merge.service';
-import { ContactSyncRateGuard } from './contact-sync-rate.guard';
+import { PlatformIngestRateGuard } from './platform-ingest-rate.guard';
 import { MergeContactsDto, MergeResultDto } from './dto/merge-contacts.dto';
 import { StoreParams, SyncRunParams } from './dto/params.dto';
 import { SyncRunDto } from './dto/sync-run.dto';
@@ -32,14 +32,14 @@ export class ContactSyncController {
 
   @Post('contacts/sync')
   @HttpCode(202)
-  @UseGuards(ContactSyncRateGuard)
+  @UseGuards(PlatformIngestRateGuard)
   @ApiOperation({
     summary: 'Start a full contact sync of the store',
     description: 'Returns the run (the one already running, if any); follow it at /sync-runs/{runId}.',
   })
   @ApiAcceptedResponse({ type: SyncRunDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The store has no active Chatwoot account (STORE_NOT_READY)' })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, headers: RETRY_AFTER })
   startSync(@Param() p: StoreParams): Promise<SyncRunDto> {
     return this.runs.startRun(p.storeId, 'api');
   }
@@ -53,12 +53,12 @@ export class ContactSyncController {
 
   @Post('contacts/merge')
   @HttpCode(200)
-  @UseGuards(ContactSyncRateGuard)
+  @UseGuards(PlatformIngestRateGuard)
   @ApiOperation({ summary: 'Merge a duplicate Chatwoot contact into the primary one' })
   @ApiOkResponse({ type: MergeResultDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The store has no active Chatwoot account (STORE_NOT_READY)' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Chatwoot refused the merge (MERGE_REJECTED)' })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, headers: RETRY_AFTER })
   merge(@Param() p: StoreParams, @Body() body: MergeContactsDto): Promise<MergeResultDto> {
     return this.merges.merge(p.storeId, body);
   }

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { resolveStoreSettings } from '../accounts/store-settings';
 import { StoreDirectory, type StoreView } from '../accounts/store-directory.service';
@@ -6,6 +6,8 @@ import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client'
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import type { ChatwootLane } from '../chatwoot/chatwoot-transport';
 import type { CwContact, CwContactInput } from '../chatwoot/chatwoot.types';
+import { PaceAbortedError, PaceDeferredError, RateLimitService } from '../common/rate-limit/rate-limit.service';
+import { AppConfig } from '../config/app-config';
 import { JobPriority, JobQueue } from '../jobs/job-queue.service';
 import { MetricsService } from '../observability/metrics.service';
 import { diffAttributes } from './attributes/attribute-diff';
@@ -22,7 +24,14 @@ export const SYNC_QUEUE = 'contacts.sync';
 export const SYNC_DEBOUNCE_SECONDS = 2;
 /** Customers pushed in parallel; the transport caps in-flight calls per store anyway. */
 const PUSH_CONCURRENCY = 8;
+/**
+ * A real-time sync waits at most this long for its store's contact write pace; beyond it the job
+ * is re-queued for when the pace allows, so one busy store never holds the workers other stores need.
+ */
+const REALTIME_MAX_PACE_WAIT_MS = 1000;
 const E164 = /^\+[1-9]\d{1,14}$/;
+/** Pages of Chatwoot search results read when looking for an existing contact (15 each). */
+const MAX_SEARCH_PAGES = 10;
 
 interface SyncJob {
   storeId: string;
@@ -40,6 +49,12 @@ export interface ChunkOutcome {
   results: Map<string, SyncResult>;
   /** A transient Chatwoot failure: the caller lets the job fail so pg-boss retries it. */
   retryable?: unknown;
+}
+
+/** Whose pace a write keeps to, and whether it may wait for it. */
+interface PaceTarget {
+  storeId: string;
+  lane: SyncLane;
 }
 
 interface PushOutcome {
@@ -62,21 +77,60 @@ export function storeFormat(store: StoreView): StoreFormat {
  * adopts an existing contact when Chatwoot refuses a duplicate email or phone.
  */
 @Injectable()
-export class ContactSyncService {
+export class ContactSyncService implements OnModuleDestroy {
   private readonly logger = new Logger(ContactSyncService.name);
   private readonly synced;
   private readonly duration;
+  private readonly pacedWrites;
+  private readonly paceWaiting;
+  /** Aborts writes still waiting for their store's pace when the app stops (their jobs are retried). */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly jobs: JobQueue,
     private readonly directory: StoreDirectory,
     private readonly bases: CustomerBasisRepository,
     private readonly links: ContactLinkRepository,
+    private readonly limits: RateLimitService,
+    private readonly config: AppConfig,
     metrics: MetricsService,
   ) {
     this.synced = metrics.counter('contacts_synced_total', 'Contacts synced to Chatwoot, by result', ['result']);
     this.duration = metrics.histogram('contacts_sync_duration_seconds', 'Time to sync one contact to Chatwoot', ['lane']);
+    this.pacedWrites = metrics.counter(
+      'contacts_sync_paced_total',
+      'Chatwoot contact writes that waited for their store pace (CONTACT_SYNC_RATE_PER_MINUTE)',
+    );
+    this.paceWaiting = metrics.gauge('contacts_sync_pace_waiting', 'Chatwoot contact writes waiting for their store pace now');
     jobs.register<SyncJob>(SYNC_QUEUE, (data) => this.handleSyncJob(data), { retryLimit: 6, retryDelay: 2, concurrency: 2 });
+  }
+
+  onModuleDestroy(): void {
+    this.stopping.abort();
+  }
+
+  /**
+   * Every contact create/update of a store goes through here: at most CONTACT_SYNC_RATE_PER_MINUTE
+   * per store per minute (across instances with REDIS_URL). Bulk writes wait for their turn;
+   * real-time ones give up after a second and their job is re-queued. The platform writes that
+   * caused them were accepted long before.
+   */
+  private async paced<T>({ storeId, lane }: PaceTarget, write: () => Promise<T>): Promise<T> {
+    let waiting = false;
+    try {
+      await this.limits.pace('contact-writes', storeId, this.config.CONTACT_SYNC_RATE_PER_MINUTE, 60, {
+        signal: this.stopping.signal,
+        maxWaitMs: lane === 'realtime' ? REALTIME_MAX_PACE_WAIT_MS : undefined,
+        onWait: () => {
+          waiting = true;
+          this.pacedWrites.inc();
+          this.paceWaiting.inc();
+        },
+      });
+    } finally {
+      if (waiting) this.paceWaiting.dec();
+    }
+    return write();
   }
 
   /** Queues a debounced sync of one customer; bursts of updates coalesce per store+customer. */
@@ -102,6 +156,16 @@ export class ContactSyncService {
     const bases = await this.bases.forCustomers(storeId, store.currency, [customerId]);
     if (bases.length === 0) return;
     const outcome = await this.syncChunk(store, bases, 'realtime', null);
+    if (outcome.retryable instanceof PaceDeferredError) {
+      // Not a failure: the same sync again once the store's pace allows (no singleton key, so it
+      // can never be merged away; a repeat that finds nothing changed calls nothing).
+      await this.jobs.send<SyncJob>(
+        SYNC_QUEUE,
+        { storeId, customerId },
+        { startAfter: Math.ceil(outcome.retryable.waitMs / 1000), priority: JobPriority.realtime },
+      );
+      return;
+    }
     if (outcome.retryable) throw outcome.retryable;
   }
 
@@ -128,7 +192,7 @@ export class ContactSyncService {
       const attributes = computeContactAttributes(basis, format);
       const identity = identityOf(basis);
       try {
-        const outcome = await this.pushOne(api, basis.customerId, attributes, identity, link);
+        const outcome = await this.pushOne({ storeId: store.id, lane }, api, basis.customerId, attributes, identity, link);
         let result: SyncResult = outcome.result;
         if (result === 'unchanged' && runId && link?.syncedRunId === runId && isResult(link.syncedResult))
           result = link.syncedResult;
@@ -145,7 +209,11 @@ export class ContactSyncService {
           });
         }
       } catch (error) {
-        if (error instanceof ChatwootApiError && error.retryable) {
+        if (
+          (error instanceof ChatwootApiError && error.retryable) ||
+          error instanceof PaceAbortedError ||
+          error instanceof PaceDeferredError
+        ) {
           retryable ??= error;
         } else {
           results.set(basis.customerId, 'failed');
@@ -167,6 +235,7 @@ export class ContactSyncService {
   }
 
   private async pushOne(
+    target: PaceTarget,
     api: ChatwootAccountClient,
     customerId: string,
     attributes: ContactAttributes,
@@ -182,17 +251,18 @@ export class ContactSyncService {
         return { result: 'unchanged', contactId: link.contactId };
       }
       try {
-        await this.update(api, link.contactId, identityChanges, changed);
+        await this.update(target, api, link.contactId, identityChanges, changed);
         return { result: 'updated', contactId: link.contactId };
       } catch (error) {
         // Deleted in Chatwoot: create it again below.
         if (!(error instanceof ChatwootApiError && error.isNotFound)) throw error;
       }
     }
-    return this.createOrAdopt(api, customerId, attributes, identity);
+    return this.createOrAdopt(target, api, customerId, attributes, identity);
   }
 
   private async update(
+    target: PaceTarget,
     api: ChatwootAccountClient,
     contactId: number,
     identityChanges: Partial<Identity>,
@@ -204,7 +274,7 @@ export class ContactSyncService {
       ...(hasAttributes ? { custom_attributes: attributes } : {}),
     };
     try {
-      await api.updateContact(contactId, input);
+      await this.paced(target, () => api.updateContact(contactId, input));
     } catch (error) {
       // Chatwoot refuses an email/phone another contact holds; the attributes must still arrive.
       if (!(error instanceof ChatwootApiError && error.isValidation && Object.keys(identityChanges).length > 0)) throw error;
@@ -212,11 +282,12 @@ export class ContactSyncService {
         { contactId, fields: Object.keys(identityChanges) },
         'Chatwoot refused the new contact details; kept the old',
       );
-      if (hasAttributes) await api.updateContact(contactId, { custom_attributes: attributes });
+      if (hasAttributes) await this.paced(target, () => api.updateContact(contactId, { custom_attributes: attributes }));
     }
   }
 
   private async createOrAdopt(
+    target: PaceTarget,
     api: ChatwootAccountClient,
     customerId: string,
     attributes: ContactAttributes,
@@ -225,7 +296,7 @@ export class ContactSyncService {
     try {
       const input: CwContactInput = { ...identityInput(identity), identifier: customerId, custom_attributes: attributes };
       if (!identity.phone_number) delete input.phone_number;
-      const contact = await api.createContact(input);
+      const contact = await this.paced(target, () => api.createContact(input));
       return { result: 'created', contactId: contact.id };
     } catch (error) {
       if (!(error instanceof ChatwootApiError && error.isValidation)) throw error;
@@ -235,7 +306,7 @@ export class ContactSyncService {
       // Never take over an identifier that names another customer.
       if (!existing.identifier) input.identifier = customerId;
       if (!existing.name?.trim()) input.name = identity.name;
-      await api.updateContact(existing.id, input);
+      await this.paced(target, () => api.updateContact(existing.id, input));
       return { result: 'updated', contactId: existing.id };
     }
   }
@@ -253,10 +324,29 @@ export class ContactSyncService {
     ];
     for (const [query, matches] of probes) {
       if (!query) continue;
-      const found = await api.searchContacts(query);
-      const hit = found.payload.find(matches);
+      const hit = await this.searchExact(api, query, matches);
       if (hit) return hit;
     }
+    return null;
+  }
+
+  /**
+   * Chatwoot's search is a substring match (`ILIKE %q%`, where `_` and `%` are wildcards) over
+   * every contact of the account, 15 a page with `has_more` (contacts_controller.rb#search): the
+   * exact contact can sit behind a page of near matches (`xann@…`, `ann@….nl`), so read on.
+   */
+  private async searchExact(
+    api: ChatwootAccountClient,
+    query: string,
+    matches: (c: CwContact) => boolean,
+  ): Promise<CwContact | null> {
+    for (let page = 1; page <= MAX_SEARCH_PAGES; page++) {
+      const found = await api.searchContacts(query, page);
+      const hit = found.payload.find(matches);
+      if (hit) return hit;
+      if (!found.meta?.has_more || found.payload.length === 0) return null;
+    }
+    this.logger.warn(`contact search for an existing contact stopped after ${MAX_SEARCH_PAGES} pages of near matches`);
     return null;
   }
 }

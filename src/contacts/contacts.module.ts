@@ -4,17 +4,20 @@ import { CatalogController } from './catalog.controller';
 import { ContactLinkRepository } from './contact-link.repository';
 import { ContactLinkService } from './contact-link.service';
 import { ContactMergeService } from './contact-merge.service';
-import { ContactSyncRateGuard } from './contact-sync-rate.guard';
+import { PlatformIngestRateGuard } from './platform-ingest-rate.guard';
 import { ContactSyncController } from './contact-sync.controller';
 import { ContactSyncScheduler } from './contact-sync.scheduler';
 import { ContactSyncService } from './contact-sync.service';
 import { CustomerBasisRepository } from './customer-basis.repository';
 import { CustomerDataService } from './customer-data.service';
 import { CustomerErasureService } from './customer-erasure.service';
+import { CustomerImportService } from './customer-import.service';
 import { CustomerIngestionService } from './customer-ingestion.service';
 import { CustomersController } from './customers.controller';
+import { ImportController } from './import.controller';
 import { ProductPairsRepository } from './product-pairs.repository';
 import { SyncRunService } from './sync-run.service';
+import { WidgetIdentityService } from './widget-identity.service';
 
 /**
  * Platform customers, orders, carts and products; their Chatwoot contacts and attributes.
@@ -22,7 +25,7 @@ import { SyncRunService } from './sync-run.service';
  */
 @Module({
   imports: [AccountsModule],
-  controllers: [CustomersController, CatalogController, ContactSyncController],
+  controllers: [CustomersController, CatalogController, ContactSyncController, ImportController],
   providers: [
     CustomerBasisRepository,
     ContactLinkRepository,
@@ -31,11 +34,13 @@ import { SyncRunService } from './sync-run.service';
     ContactLinkService,
     CustomerDataService,
     CustomerIngestionService,
+    CustomerImportService,
     CustomerErasureService,
     ContactMergeService,
     SyncRunService,
     ContactSyncScheduler,
-    ContactSyncRateGuard,
+    PlatformIngestRateGuard,
+    WidgetIdentityService,
   ],
   exports: [CustomerDataService, ContactLinkService, SyncRunService],
 })

@@ -10,6 +10,7 @@ import { Order } from './entities/order.entity';
 import { Product } from './entities/product.entity';
 import { SyncRun } from './entities/sync-run.entity';
 import { AddProductPairs1764250000000 } from './migrations/AddProductPairs1764250000000';
+import { AddOrderSessionId1764260000000 } from './migrations/AddOrderSessionId1764260000000';
 import { CreateContacts1764200000000 } from './migrations/CreateContacts1764200000000';
 
 export const CONTACTS_ENTITIES = [
@@ -27,5 +28,5 @@ export const CONTACTS_ENTITIES = [
 
 export const CONTACTS_SCHEMA: ModuleSchema = {
   entities: CONTACTS_ENTITIES,
-  migrations: [CreateContacts1764200000000, AddProductPairs1764250000000],
+  migrations: [CreateContacts1764200000000, AddProductPairs1764250000000, AddOrderSessionId1764260000000],
 };

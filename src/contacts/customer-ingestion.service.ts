@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StoreDirectory } from '../accounts/store-directory.service';
+import { UnprocessableError } from '../common/errors/domain-error';
 import { JobQueue } from '../jobs/job-queue.service';
 import { ContactSyncService } from './contact-sync.service';
 import { execute } from './contacts-sql';
@@ -50,16 +51,24 @@ export class CustomerIngestionService {
         new Date(dto.updatedAt),
       ],
     );
-    const applied = rows.length > 0;
-    if (applied) {
-      await this.jobs.publish('customer.changed', { storeId, customerId });
-      await this.sync.requestSync(storeId, customerId, 'realtime');
-    }
-    return { applied };
+    if (rows.length === 0) return this.ignored('customers', 'customer_id', storeId, customerId, dto.updatedAt);
+    await this.jobs.publish('customer.changed', { storeId, customerId });
+    await this.sync.requestSync(storeId, customerId, 'realtime');
+    return { applied: true };
   }
 
   async upsertOrder(storeId: string, orderId: string, dto: UpsertOrderDto): Promise<IngestResultDto> {
-    await this.directory.get(storeId);
+    const store = await this.directory.get(storeId);
+    // Totals, tiers and attributes count the store's currency only: an order in another would
+    // be stored and silently left out of every figure.
+    if (dto.currency.toUpperCase() !== store.currency) {
+      throw new UnprocessableError(
+        `Order currency ${dto.currency.toUpperCase()} is not the store's currency ${store.currency}; ` +
+          `send amounts in ${store.currency} (or change the store's currency first)`,
+        'CURRENCY_MISMATCH',
+      );
+    }
+    let sessionId: string | null = null;
     const applied = await this.db.transaction(async (m) => {
       const { rows: before } = await execute<{ status: string }>(
         m,
@@ -68,14 +77,14 @@ export class CustomerIngestionService {
       );
       const { rows } = await execute(
         m,
-        `insert into orders as o (store_id, order_id, customer_id, status, currency, total_amount, placed_at, updated_at, discount_code)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        `insert into orders as o (store_id, order_id, customer_id, status, currency, total_amount, placed_at, updated_at, discount_code, session_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          on conflict (store_id, order_id) do update set
            customer_id = excluded.customer_id, status = excluded.status, currency = excluded.currency,
            total_amount = excluded.total_amount, placed_at = excluded.placed_at, updated_at = excluded.updated_at,
-           discount_code = excluded.discount_code
+           discount_code = excluded.discount_code, session_id = coalesce(excluded.session_id, o.session_id)
          where excluded.updated_at > o.updated_at
-         returning order_id`,
+         returning order_id, session_id`,
         [
           storeId,
           orderId,
@@ -86,9 +95,11 @@ export class CustomerIngestionService {
           new Date(dto.placedAt),
           new Date(dto.updatedAt),
           dto.discountCode ?? null,
+          dto.sessionId ?? null,
         ],
       );
       if (rows.length === 0) return false;
+      sessionId = (rows[0] as { session_id: string | null }).session_id;
       // The row lock taken by the upsert serialises concurrent versions of this order's items.
       if (countsTowardsPairs(before[0]?.status)) await this.pairs.adjust(m, storeId, orderId, -1);
       await execute(m, 'delete from order_items where store_id = $1 and order_id = $2', [storeId, orderId]);
@@ -96,20 +107,20 @@ export class CustomerIngestionService {
       if (countsTowardsPairs(dto.status)) await this.pairs.adjust(m, storeId, orderId, 1);
       return true;
     });
-    if (applied) {
-      await this.jobs.publish('order.changed', {
-        storeId,
-        orderId,
-        customerId: dto.customerId,
-        status: dto.status,
-        totalAmount: dto.totalAmount,
-        currency: dto.currency.toUpperCase(),
-        placedAt: new Date(dto.placedAt).toISOString(),
-        discountCode: dto.discountCode ?? null,
-      });
-      await this.sync.requestSync(storeId, dto.customerId, 'realtime');
-    }
-    return { applied };
+    if (!applied) return this.ignored('orders', 'order_id', storeId, orderId, dto.updatedAt);
+    await this.jobs.publish('order.changed', {
+      storeId,
+      orderId,
+      customerId: dto.customerId,
+      status: dto.status,
+      totalAmount: dto.totalAmount,
+      currency: dto.currency.toUpperCase(),
+      placedAt: new Date(dto.placedAt).toISOString(),
+      discountCode: dto.discountCode ?? null,
+      sessionId,
+    });
+    await this.sync.requestSync(storeId, dto.customerId, 'realtime');
+    return { applied: true };
   }
 
   async upsertCart(storeId: string, customerId: string, dto: UpsertCartDto): Promise<IngestResultDto> {
@@ -123,12 +134,10 @@ export class CustomerIngestionService {
        returning customer_id`,
       [storeId, customerId, JSON.stringify(items), new Date(dto.updatedAt)],
     );
-    const applied = rows.length > 0;
-    if (applied) {
-      await this.jobs.publish('cart.changed', { storeId, customerId });
-      await this.sync.requestSync(storeId, customerId, 'realtime');
-    }
-    return { applied };
+    if (rows.length === 0) return this.ignored('carts', 'customer_id', storeId, customerId, dto.updatedAt);
+    await this.jobs.publish('cart.changed', { storeId, customerId });
+    await this.sync.requestSync(storeId, customerId, 'realtime');
+    return { applied: true };
   }
 
   async upsertProduct(storeId: string, productId: string, dto: UpsertProductDto): Promise<IngestResultDto> {
@@ -154,7 +163,32 @@ export class CustomerIngestionService {
         dto.updatedAt ? new Date(dto.updatedAt) : null,
       ],
     );
-    return { applied: rows.length > 0 };
+    if (rows.length === 0) return this.ignored('products', 'product_id', storeId, productId, dto.updatedAt ?? null);
+    return { applied: true };
+  }
+
+  /**
+   * The answer to a write the database ignored because the stored version is as new or newer:
+   * says which version is stored, so the platform can tell a replay from a clock problem.
+   */
+  private async ignored(
+    table: 'customers' | 'orders' | 'carts' | 'products',
+    key: 'customer_id' | 'order_id' | 'product_id',
+    storeId: string,
+    id: string,
+    updatedAt: string | null,
+  ): Promise<IngestResultDto> {
+    const { rows } = await execute<{ updated_at: Date }>(
+      this.db,
+      `select updated_at from ${table} where store_id = $1 and ${key} = $2`,
+      [storeId, id],
+    );
+    const stored = rows[0]?.updated_at;
+    const incoming = updatedAt ? new Date(updatedAt).toISOString() : 'now';
+    const reason = stored
+      ? `Ignored as stale: the stored version has updatedAt ${stored.toISOString()}, and this update's ${incoming} is not newer`
+      : `Ignored as stale: a newer version was stored concurrently`;
+    return { applied: false, reason };
   }
 }
 

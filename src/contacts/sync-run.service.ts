@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { StoreDirectory, StoreNotReadyError } from '../accounts/store-directory.service';
+import { StoreDirectory, StoreNotReadyError, type StoreView } from '../accounts/store-directory.service';
 import { resolveStoreSettings } from '../accounts/store-settings';
 import { NotFoundError } from '../common/errors/domain-error';
 import { JobPriority, JobQueue } from '../jobs/job-queue.service';
@@ -17,9 +17,17 @@ export const SCAN_QUEUE = 'contacts.schedule-scan';
 export const BATCH_SIZE = 500;
 /** Progress (cursor, counters, links) is persisted after every chunk: a restart redoes at most one. */
 export const CHUNK_SIZE = 100;
-const LEASE = "interval '5 minutes'";
-/** A running run without progress for this long lost its batch job; the scan re-sends it. */
-const STALLED_AFTER = "interval '10 minutes'";
+export const RECOVER_QUEUE = 'contacts.sync-recover';
+/**
+ * A batch job's hold on its run: short, and renewed by a heartbeat while the job works, so the run
+ * of an instance that died (kill -9, OOM) is free again seconds later instead of after a long
+ * lease (pg-boss itself only retries such a job after its expireInSeconds).
+ */
+export const LEASE_SECONDS = 15;
+const HEARTBEAT_MS = (LEASE_SECONDS * 1000) / 3;
+const LEASE = `make_interval(secs => ${LEASE_SECONDS})`;
+/** A run between batches (no lease) whose next batch job never started is re-sent after this long. */
+const UNLEASED_STALL = `make_interval(secs => ${LEASE_SECONDS * 2})`;
 
 interface BatchJob {
   runId: string;
@@ -45,8 +53,9 @@ interface RunRow {
 /**
  * Bulk sync of a whole store: a run is a row with a cursor; each batch job claims the run (a
  * lease, so two jobs never work one run), syncs the next 500 customers after the cursor in
- * chunks, persists cursor and counters per chunk and chains the next batch. A restart resumes
- * after the cursor: pg-boss retries the interrupted job, which re-claims its own lease.
+ * chunks, persists cursor and counters per chunk and chains the next batch. The lease is short
+ * and renewed by a heartbeat while the job works: when its instance dies, `recoverOrphanedRuns`
+ * (every few seconds, and at start-up) sends a new batch job that takes the run over at the cursor.
  */
 @Injectable()
 export class SyncRunService {
@@ -65,6 +74,7 @@ export class SyncRunService {
       expireInSeconds: 900,
     });
     jobs.register(SCAN_QUEUE, async () => void (await this.scan()), { retryLimit: 1, retryDelay: 30 });
+    jobs.register(RECOVER_QUEUE, async () => void (await this.recoverOrphanedRuns()), { retryLimit: 1, retryDelay: 5 });
     // A newly provisioned account gets its contacts at once, not at the next schedule scan.
     jobs.on('store.provisioned', 'contacts.first-sync', async ({ storeId }) => void (await this.startRun(storeId, 'schedule')));
   }
@@ -119,6 +129,25 @@ export class SyncRunService {
       await this.finish(runId, 'failed', `store has no active Chatwoot account (${store?.chatwoot.state ?? 'unknown store'})`);
       return;
     }
+    const heartbeat = setInterval(() => void this.renewLease(runId, jobId), HEARTBEAT_MS);
+    try {
+      await this.syncBatch(run, store, jobId);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /** Keeps this job's lease while it works; a lease it no longer holds is not taken back. */
+  private async renewLease(runId: string, jobId: string): Promise<void> {
+    await execute(
+      this.db,
+      `update sync_runs set lease_until = now() + ${LEASE} where id = $1 and lease_owner = $2 and state = 'running'`,
+      [runId, jobId],
+    ).catch((error: unknown) => this.logger.warn({ err: error, runId }, 'sync run lease not renewed'));
+  }
+
+  private async syncBatch(run: RunRow, store: StoreView, jobId: string): Promise<void> {
+    const runId = run.id;
     const bases = await this.bases.page(run.store_id, store.currency, run.cursor, BATCH_SIZE);
     for (let i = 0; i < bases.length; i += CHUNK_SIZE) {
       const chunk = bases.slice(i, i + CHUNK_SIZE);
@@ -135,7 +164,7 @@ export class SyncRunService {
       // Keep the lease and let pg-boss retry: the retry resumes at this chunk.
       if (outcome.retryable) throw outcome.retryable;
       const counts = countResults(outcome.results);
-      await execute(
+      const progress = await execute(
         this.db,
         `update sync_runs set done = done + $3, created = created + $4, updated = updated + $5, unchanged = unchanged + $6,
            failed = failed + $7, cursor = $8, lease_until = now() + ${LEASE}, updated_at = now()
@@ -151,6 +180,11 @@ export class SyncRunService {
           chunk[chunk.length - 1].customerId,
         ],
       );
+      // The lease was taken over (this job was presumed dead): the new holder redoes this chunk.
+      if (progress.affected === 0) {
+        this.logger.warn({ runId, jobId }, 'sync run lease lost; leaving the run to its new holder');
+        return;
+      }
     }
     if (bases.length < BATCH_SIZE) {
       await this.finish(runId, 'done', null);
@@ -210,12 +244,29 @@ export class SyncRunService {
         this.logger.warn({ err: error, storeId }, 'scheduled contact sync could not start');
       }
     }
-    const stalled = await rowsOf<{ id: string }>(
-      this.db,
-      `select id from sync_runs where state = 'running' and updated_at < now() - ${STALLED_AFTER} limit 100`,
-    );
-    for (const { id } of stalled) await this.sendBatch(id);
+    await this.recoverOrphanedRuns();
     return { started };
+  }
+
+  /**
+   * Re-sends the batch job of every run nobody works on: its lease ran out (the instance holding
+   * it died) or it sits between batches with no job picking it up. The new job takes the run
+   * over at its cursor; if the old job comes back it finds the lease taken and stops.
+   */
+  async recoverOrphanedRuns(): Promise<string[]> {
+    const orphaned = await rowsOf<{ id: string }>(
+      this.db,
+      `select id from sync_runs
+        where state = 'running'
+          and ((lease_owner is not null and lease_until < now())
+            or (lease_owner is null and updated_at < now() - ${UNLEASED_STALL}))
+        limit 100`,
+    );
+    for (const { id } of orphaned) {
+      this.logger.warn({ runId: id }, 'sync run had no live worker; resuming it');
+      await this.sendBatch(id);
+    }
+    return orphaned.map((r) => r.id);
   }
 }
 

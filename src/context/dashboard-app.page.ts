@@ -13,9 +13,12 @@ function escapeAttribute(value: string): string {
 }
 
 /**
- * The dashboard app: one static page, its script and stylesheet, read once. Only Chatwoot may
- * frame it (frame-ancestors = CHATWOOT_URL's origin) and the page only accepts `appContext`
- * messages from that origin, which is written into the page here.
+ * The dashboard app: one static page, its script and stylesheet, read once. Only Chatwoot's
+ * dashboard may frame it (frame-ancestors = its public origin, CHATWOOT_FRONTEND_URL) and the page
+ * only accepts `appContext` messages from that origin, which is written into the page here. That
+ * is not necessarily CHATWOOT_URL: the dashboard window posts from Chatwoot's FRONTEND_URL
+ * (`app/javascript/dashboard/components/widgets/DashboardApp/Frame.vue`), while the service may
+ * reach the API on an internal URL.
  */
 @Injectable()
 export class DashboardAppPage {
@@ -24,7 +27,7 @@ export class DashboardAppPage {
   private readonly style: StaticAsset;
 
   constructor(config: AppConfig) {
-    const origin = new URL(config.CHATWOOT_URL).origin;
+    const origin = config.chatwootFrontendOrigin;
     const dir = join(__dirname, 'public');
     const csp = [
       "default-src 'self'",

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, MoreThan, Not, Repository } from 'typeorm';
+import { SERVICE_LABELS } from '../accounts/service-labels';
 import { StoreDirectory } from '../accounts/store-directory.service';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client';
@@ -13,7 +14,7 @@ import type { EscalateDto, EscalationDto } from './dto/escalate.dto';
 import { Escalation, type EscalationEffects } from './entities/escalation.entity';
 import { NotifierPort } from './ports/notifier.port';
 
-export const ESCALATED_LABEL = 'escalated';
+export const ESCALATED_LABEL = SERVICE_LABELS.escalated.title;
 /** A second escalation of the same conversation inside this window is refused (409), not repeated. */
 export const ESCALATION_WINDOW_MS = 60_000;
 

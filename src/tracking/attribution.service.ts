@@ -15,6 +15,7 @@ import { SESSION_LINKED_QUEUE, type SessionLinkedJob } from './tracking-ingest.s
 interface OrderRow {
   order_id: string;
   customer_id: string;
+  session_id: string | null;
   status: string;
   total_amount: string;
   currency: string;
@@ -54,12 +55,22 @@ export class AttributionService {
     const windowHours = await this.windowHours(order.storeId);
     if (windowHours === null) return;
     await this.db.query(
-      `insert into tracked_orders as o (store_id, order_id, customer_id, status, total_amount, currency, placed_at)
-       values ($1, $2, $3, $4, $5, $6, $7)
+      `insert into tracked_orders as o (store_id, order_id, customer_id, status, total_amount, currency, placed_at, session_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)
        on conflict (store_id, order_id) do update set
          customer_id = excluded.customer_id, status = excluded.status, total_amount = excluded.total_amount,
-         currency = excluded.currency, placed_at = excluded.placed_at, updated_at = now()`,
-      [order.storeId, order.orderId, order.customerId, order.status, order.totalAmount, order.currency, new Date(order.placedAt)],
+         currency = excluded.currency, placed_at = excluded.placed_at,
+         session_id = coalesce(excluded.session_id, o.session_id), updated_at = now()`,
+      [
+        order.storeId,
+        order.orderId,
+        order.customerId,
+        order.status,
+        order.totalAmount,
+        order.currency,
+        new Date(order.placedAt),
+        order.sessionId ?? null,
+      ],
     );
     await this.evaluateOrder(order.storeId, order.orderId, windowHours);
   }
@@ -109,7 +120,7 @@ export class AttributionService {
   async attribute(storeId: string, input: CreateAttributionDto): Promise<AttributionDto> {
     await this.stores.get(storeId);
     const [order] = (await this.db.query(
-      'select order_id, customer_id, status, total_amount, currency, placed_at from tracked_orders where store_id = $1 and order_id = $2',
+      'select order_id, customer_id, session_id, status, total_amount, currency, placed_at from tracked_orders where store_id = $1 and order_id = $2',
       [storeId, input.orderId],
     )) as OrderRow[];
     if (!order) {
@@ -161,6 +172,7 @@ export class AttributionService {
          join tracked_orders o on o.store_id = c.store_id
           and o.placed_at >= c.created_at and o.placed_at < c.created_at + $3::float8 * interval '1 hour'
           and (o.customer_id = c.customer_id
+               or o.session_id = c.session_id
                or o.customer_id in (select s.customer_id from tracking_sessions s
                                      where s.store_id = c.store_id and s.session_id = c.session_id and s.customer_id is not null))
         where c.store_id = $1 and c.display_id = $2
@@ -176,7 +188,7 @@ export class AttributionService {
     const outcome = await this.db.transaction(async (m) => {
       await this.lockOrder(m, storeId, orderId);
       const [order] = (await m.query(
-        'select order_id, customer_id, status, total_amount, currency, placed_at from tracked_orders where store_id = $1 and order_id = $2',
+        'select order_id, customer_id, session_id, status, total_amount, currency, placed_at from tracked_orders where store_id = $1 and order_id = $2',
         [storeId, orderId],
       )) as OrderRow[];
       if (!order) return null;
@@ -200,7 +212,8 @@ export class AttributionService {
         storeId,
         order.customer_id,
       ])) as { session_id: string }[];
-      const sessionIds = sessions.map((s) => s.session_id);
+      // The customer's tracked sessions, plus the one the order itself says it was placed in.
+      const sessionIds = [...new Set([...sessions.map((s) => s.session_id), ...(order.session_id ? [order.session_id] : [])])];
       // A slightly wider net than the window; the rules decide the exact edges.
       const conversations = (await m.query(
         `select display_id, customer_id, session_id, created_at from tracked_conversations

@@ -18,7 +18,8 @@ import { StorefrontRateGuard } from './storefront-rate.guard';
 export function StorefrontIntake(bodyLimit: number): MethodDecorator {
   return applyDecorators(
     UseGuards(StorefrontRateGuard),
-    RouteConfig({ bodyLimit }),
+    // tracker.js sends JSON as text/plain (sendBeacon without a preflight).
+    RouteConfig({ bodyLimit, acceptsTextPlain: true }),
     ApiBadRequestResponse({
       type: ErrorResponseDto,
       description: 'Malformed JSON or an invalid event (the message names the field)',

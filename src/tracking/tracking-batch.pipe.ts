@@ -1,6 +1,8 @@
 import { createParamDecorator, Injectable, type ExecutionContext, type PipeTransform, ValidationPipe } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { InvalidRequestError } from '../common/errors/domain-error';
+import { assertSafeJson } from '../common/http/json-input-policy';
+import { VALIDATION_PIPE_OPTIONS } from '../common/http/validation-pipe-options';
 import { TrackingBatchDto } from './dto/tracking-batch.dto';
 
 /**
@@ -10,13 +12,7 @@ import { TrackingBatchDto } from './dto/tracking-batch.dto';
  */
 @Injectable()
 export class TrackingBatchPipe implements PipeTransform<unknown, Promise<TrackingBatchDto>> {
-  private readonly validation = new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    expectedType: TrackingBatchDto,
-  });
+  private readonly validation = new ValidationPipe({ ...VALIDATION_PIPE_OPTIONS, expectedType: TrackingBatchDto });
 
   async transform(value: unknown): Promise<TrackingBatchDto> {
     let body = value;
@@ -27,6 +23,8 @@ export class TrackingBatchPipe implements PipeTransform<unknown, Promise<Trackin
       } catch (error) {
         throw new InvalidRequestError(`The request body is not valid JSON: ${(error as Error).message}`, 'MALFORMED_JSON');
       }
+      // A JSON body was checked at the edge; this one was text until now.
+      assertSafeJson(body, 'body');
     }
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new InvalidRequestError('The request body must be a JSON object {websiteToken, sessionId, events}', 'INVALID_BODY');

@@ -44,6 +44,18 @@ export interface ConversationSnapshot {
   updatedAt: number;
   lastActivityAt: Date | null;
   firstReplyAt: Date | null;
+  /** tracker.js session, from the conversation custom attribute `bridge_session_id` (set through the widget). */
+  sessionId?: string | null;
+}
+
+/** The conversation custom attribute tracker.js sets (src/tracking/public/tracker.js). */
+export const SESSION_ATTRIBUTE = 'bridge_session_id';
+const SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** The storefront session a conversation was started in; anything else a visitor could type there is ignored. */
+export function sessionIdOf(customAttributes: unknown): string | null {
+  const value = asObject(customAttributes)[SESSION_ATTRIBUTE];
+  return typeof value === 'string' && SESSION_ID.test(value) ? value : null;
 }
 
 export interface MessageFacts {
@@ -55,6 +67,8 @@ export interface MessageFacts {
   contentType: string | null;
   createdAt: Date;
   csat: { rating: number; feedback: string | null } | null;
+  /** Chatwoot's Message#human_response?: what a first response is. */
+  humanResponse: boolean;
 }
 
 export class PayloadError extends Error {}
@@ -113,12 +127,15 @@ export function parseConversation(raw: unknown): ConversationSnapshot {
     priority: str(c.priority),
     labels: Array.isArray(c.labels) ? c.labels.filter((l): l is string => typeof l === 'string') : [],
     contact: contactRef(meta.sender),
-    assigneeId: int(asObject(meta.assignee).id),
+    // meta.assignee is Conversation#assigned_entity: an agent bot too, with assignee_type AgentBot
+    // (app/models/conversation.rb). Only a User is an agent.
+    assigneeId: meta.assignee_type === 'User' ? int(asObject(meta.assignee).id) : null,
     teamId: int(asObject(meta.team).id),
     createdAt: createdAt ?? lastActivityAt ?? new Date(updatedRaw * 1000),
     updatedAt: updatedRaw || (lastActivityAt?.getTime() ?? 0) / 1000,
     lastActivityAt,
     firstReplyAt: toDate(c.first_reply_created_at),
+    sessionId: sessionIdOf(c.custom_attributes),
   };
 }
 
@@ -146,23 +163,64 @@ export function parseMessage(raw: Json): MessageFacts {
     const rating = int(response.rating);
     if (rating !== null && rating >= 1 && rating <= 5) csat = { rating, feedback: str(response.feedback_message) };
   }
+  const senderType = str(sender.type) ?? (raw.sender ? 'contact' : null);
+  const contentAttributes = asObject(raw.content_attributes);
   return {
     messageId,
     messageType,
     private: raw.private === true,
     // message_created carries `sender.type` ("user", "contact" is absent on contact webhook data, "agent_bot").
-    senderType: str(sender.type) ?? (raw.sender ? 'contact' : null),
+    senderType,
     senderId: int(sender.id),
     contentType,
     createdAt: toDate(raw.created_at) ?? new Date(),
     csat,
+    // app/models/message.rb#human_response?: outgoing, no automation rule, no campaign (a campaign
+    // message is sent as its sender, a User), and sent by a User or echoed from a native app.
+    humanResponse:
+      messageType === 'outgoing' &&
+      isBlank(contentAttributes.automation_rule_id) &&
+      isBlank(asObject(raw.additional_attributes).campaign_id) &&
+      (senderType === 'user' || !isBlank(contentAttributes.external_echo)),
   };
+}
+
+/** Rails' `blank?` for JSON values. */
+function isBlank(value: unknown): boolean {
+  return (
+    value === undefined ||
+    value === null ||
+    value === false ||
+    (typeof value === 'string' && value.trim() === '') ||
+    (Array.isArray(value) && value.length === 0) ||
+    (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0)
+  );
 }
 
 /** `changed_attributes` is an array of one-key objects (API-NOTES §5.2). */
 export function changedKeys(raw: unknown): string[] {
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((entry) => Object.keys(asObject(entry)));
+}
+
+/**
+ * The status change a `conversation_updated` recorded at commit (`changed_attributes` from
+ * Rails' previous_changes, so `updated_at` is there too and dates the change). Null when the
+ * status did not change or the change carries no time.
+ */
+export function recordedStatusChange(raw: unknown): { from: string | null; to: string; at: number } | null {
+  if (!Array.isArray(raw)) return null;
+  let status: Json | null = null;
+  let updatedAt: Json | null = null;
+  for (const entry of raw) {
+    const e = asObject(entry);
+    if ('status' in e) status = asObject(e.status);
+    if ('updated_at' in e) updatedAt = asObject(e.updated_at);
+  }
+  const to = status ? str(status.current_value) : null;
+  const at = updatedAt ? toDate(updatedAt.current_value) : null;
+  if (!status || !to || !at) return null;
+  return { from: str(status.previous_value), to, at: at.getTime() };
 }
 
 const NOISE_KEYS = new Set(['last_activity_at', 'updated_at']);

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { StoreDirectory } from '../accounts/store-directory.service';
+import { SERVICE_LABELS } from '../accounts/service-labels';
 import { resolveStoreSettings } from '../accounts/store-settings';
 import type { CwPriority } from '../chatwoot/chatwoot.types';
 import { JobQueue } from '../jobs/job-queue.service';
@@ -11,7 +12,7 @@ import { Conversation } from './entities/conversation.entity';
 import { CustomerDirectory } from './ports/customer-directory';
 
 export const CONVERSATION_EFFECTS_QUEUE = 'webhooks.effects';
-export const LOW_CSAT_LABEL = 'low-csat';
+export const LOW_CSAT_LABEL = SERVICE_LABELS.lowCsat.title;
 
 export type ConversationEffect =
   | { kind: 'opened'; storeId: string; displayId: number }

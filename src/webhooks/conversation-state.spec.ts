@@ -30,8 +30,6 @@ function stored(patch: Partial<StoredConversationState>): StoredConversationStat
     teamId: null,
     priority: null,
     lastEventAt: created.getTime() / 1000,
-    createdAt: created,
-    resolvedAt: null,
     ...patch,
   };
 }
@@ -45,20 +43,10 @@ describe('planConversationUpdate', () => {
     expect(isAnnounced(plan.transitions)).toBe(true);
   });
 
-  it('records resolution time when a conversation becomes resolved', () => {
+  it('notices a status change', () => {
     const plan = planConversationUpdate(stored({}), snap({ status: 'resolved', updatedAt: t0 + 600.5 }));
-    expect(plan.transitions.resolved).toBe(true);
     expect(plan.transitions.statusChanged).toBe(true);
-    expect(plan.resolutionSeconds).toBe(601);
-    expect(plan.reopenIncrement).toBe(0);
-  });
-
-  it('counts a reopen from resolved to open', () => {
-    const prev = stored({ status: 'resolved', lastEventAt: t0 + 600, resolvedAt: new Date(created.getTime() + 600_000) });
-    const plan = planConversationUpdate(prev, snap({ status: 'open', updatedAt: t0 + 700 }));
-    expect(plan.transitions.reopened).toBe(true);
-    expect(plan.reopenIncrement).toBe(1);
-    expect(plan.resolutionSeconds).toBe(600);
+    expect(isAnnounced(plan.transitions)).toBe(true);
   });
 
   it('ignores an older or identical snapshot', () => {
@@ -66,7 +54,7 @@ describe('planConversationUpdate', () => {
     for (const updatedAt of [t0 + 300, t0 + 600]) {
       const plan = planConversationUpdate(prev, snap({ status: 'open', assigneeId: 4, updatedAt }));
       expect(plan.transitions.stale).toBe(true);
-      expect(plan.reopenIncrement).toBe(0);
+      expect(plan.transitions.statusChanged).toBe(false);
       expect(isAnnounced(plan.transitions)).toBe(false);
     }
   });

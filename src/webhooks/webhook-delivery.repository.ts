@@ -35,18 +35,67 @@ const INSERT_BATCH = `
   on conflict (store_id, delivery_id) do nothing
   returning store_id, delivery_id`;
 
-// A pending row with last_error is waiting for its own retry job (backoff), not for the drain.
-const CLAIM = `
-  update webhook_deliveries d
-     set state = 'processing', locked_at = now(), attempts = d.attempts + 1
-   where d.id in (
-     select id from webhook_deliveries
-      where (state = 'pending' and last_error is null)
-         or (state = 'processing' and locked_at < now() - interval '5 minutes')
-      order by id
-      limit $1
-      for update skip locked)
-  returning d.id::text as id, d.store_id as "storeId", d.delivery_id as "deliveryId", d.event, d.body, d.attempts`;
+/**
+ * A claim is a lease: `locked_at` is renewed by the worker's heartbeat while it works (see
+ * `renew`), so a row held by a crashed instance is free again within seconds of its last beat.
+ */
+export const DELIVERY_LEASE_SECONDS = 30;
+
+/** Stores with open rows, least recently served first: one skip-scan probe per store. */
+const OPEN_STORES = `
+  with recursive ids as (
+    (select store_id from webhook_deliveries where state in ('pending', 'processing') order by store_id limit 1)
+    union all
+    select (select w.store_id from webhook_deliveries w
+             where w.state in ('pending', 'processing') and w.store_id > ids.store_id order by w.store_id limit 1)
+      from ids where ids.store_id is not null
+  )
+  select ids.store_id from ids left join webhook_processing_pace p on p.store_id = ids.store_id
+   where ids.store_id is not null
+   order by p.refilled_at nulls first
+   limit $1`;
+
+const ENSURE_BUCKETS = `
+  insert into webhook_processing_pace (store_id, tokens) select unnest($1::text[]), $2::float8
+  on conflict (store_id) do nothing`;
+
+/**
+ * One store's share of a claim, metered by its token bucket (capacity: one minute of pace, refilled
+ * continuously). The bucket row is locked for the statement, so concurrent drains (any instance)
+ * never spend the same tokens. A pending row with last_error is waiting for its own retry job
+ * (backoff), not for the drain; a processing row whose lease ran out belonged to a dead worker.
+ */
+const CLAIM_FOR_STORE = `
+  with bucket as (
+    select store_id, at, least($3::float8, tokens + extract(epoch from (at - refilled_at)) * $3::float8 / 60) as tokens
+      from (select store_id, tokens, refilled_at, greatest(clock_timestamp(), refilled_at) as at
+              from webhook_processing_pace where store_id = $1 for update) locked
+  ), picked as (
+    select id from webhook_deliveries
+     where store_id = $1
+       and ((state = 'pending' and last_error is null)
+         or (state = 'processing' and locked_at < now() - make_interval(secs => $4)))
+     order by id
+     limit (select greatest(0, least($2, floor(tokens)))::int from bucket)
+     for update skip locked
+  ), claimed as (
+    update webhook_deliveries d
+       set state = 'processing', locked_at = now(), attempts = d.attempts + 1
+      from picked where d.id = picked.id
+    returning d.id::text as id, d.store_id as "storeId", d.delivery_id as "deliveryId", d.event, d.body, d.attempts
+  ), spent as (
+    update webhook_processing_pace p
+       set tokens = b.tokens - (select count(*) from claimed), refilled_at = b.at
+      from bucket b where p.store_id = b.store_id
+  )
+  select (select tokens from bucket) as tokens,
+         coalesce((select json_agg(claimed order by claimed.id::bigint) from claimed), '[]') as rows`;
+
+export interface PacedClaim {
+  rows: ClaimedDelivery[];
+  /** Seconds until a store that still has work but no tokens may go on; null when none waits. */
+  throttledFor: number | null;
+}
 
 /**
  * Raw SQL on the driver's pg pool for the two hot statements (intake insert and worker claim):
@@ -77,9 +126,62 @@ export class WebhookDeliveryRepository {
     return new Set(result.rows.map((r) => deliveryKey(r.store_id, r.delivery_id)));
   }
 
-  async claim(limit: number): Promise<ClaimedDelivery[]> {
-    const result = await this.pool.query<ClaimedDelivery>({ name: 'webhooks_claim', text: CLAIM, values: [limit] });
-    return result.rows;
+  /**
+   * Claims up to `limit` rows, shared fairly among the stores that have work (each store gets
+   * an equal share of the batch, least recently served store first) and metered per store by
+   * `perMinute`: one store's flood neither exceeds its pace nor starves the others.
+   */
+  async claim(limit: number, perMinute: number): Promise<PacedClaim> {
+    const stores = (
+      await this.pool.query<{ store_id: string }>({ name: 'webhooks_open_stores', text: OPEN_STORES, values: [limit] })
+    ).rows.map((r) => r.store_id);
+    if (stores.length === 0) return { rows: [], throttledFor: null };
+    await this.pool.query({ name: 'webhooks_ensure_buckets', text: ENSURE_BUCKETS, values: [stores, perMinute] });
+    const share = Math.max(1, Math.ceil(limit / stores.length));
+    const rows: ClaimedDelivery[] = [];
+    let throttledFor: number | null = null;
+    for (const storeId of stores) {
+      const result = await this.pool.query<{ tokens: number; rows: ClaimedDelivery[] }>({
+        name: 'webhooks_claim_for_store',
+        text: CLAIM_FOR_STORE,
+        values: [storeId, share, perMinute, DELIVERY_LEASE_SECONDS],
+      });
+      const { tokens, rows: claimed } = result.rows[0];
+      rows.push(...claimed);
+      // Out of tokens: whether it has claimable rows is unknown, so the caller checks back when one is due.
+      if (claimed.length === 0 && tokens < 1) {
+        const wait = ((1 - tokens) * 60) / perMinute;
+        throttledFor = throttledFor === null ? wait : Math.min(throttledFor, wait);
+      }
+    }
+    return { rows, throttledFor };
+  }
+
+  /** The worker's heartbeat: keeps its claims from being taken over while it is still working on them. */
+  async renew(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.pool.query({
+      name: 'webhooks_renew',
+      text: `update webhook_deliveries set locked_at = now() where id = any($1::bigint[]) and state = 'processing'`,
+      values: [ids],
+    });
+  }
+
+  /** Open (pending or processing) deliveries per store with any: the backlog intake guards. */
+  async backlogByStore(): Promise<Map<string, number>> {
+    const result = await this.pool.query<{ store_id: string; n: string }>({
+      name: 'webhooks_backlog_by_store',
+      text: `select store_id, count(*) as n from webhook_deliveries where state in ('pending', 'processing') group by store_id`,
+    });
+    return new Map(result.rows.map((r) => [r.store_id, Number(r.n)]));
+  }
+
+  async backlogOf(storeId: string): Promise<number> {
+    const result = await this.pool.query<{ n: string }>(
+      `select count(*) as n from webhook_deliveries where store_id = $1 and state in ('pending', 'processing')`,
+      [storeId],
+    );
+    return Number(result.rows[0].n);
   }
 
   /** Claims one delivery by id (retries and replays); null when another worker holds it or it is done. */

@@ -4,6 +4,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import getRawBody from 'raw-body';
 import { DomainError, InvalidRequestError } from '../common/errors/domain-error';
+import { assertSafeJson } from '../common/http/json-input-policy';
 import { RawRoutes, requestIdOf, writeError, writeJson, type RawRoute } from '../common/http/raw-routes';
 import { AppConfig } from '../config/app-config';
 import { httpDurations } from '../observability/http-metrics';
@@ -100,12 +101,16 @@ export class WebhookIntakeEndpoint implements RawRoute, OnModuleInit {
         `Content-Type must be application/json, not ${type?.slice(0, 100) ?? 'missing'}`,
       );
     }
-    const rawBody = await getRawBody(req, { length: req.headers['content-length'], limit: this.config.BODY_LIMIT_BYTES });
+    const rawBody = await getRawBody(req, { length: req.headers['content-length'], limit: this.config.WEBHOOK_BODY_LIMIT_BYTES });
+    let body: unknown;
     try {
-      return { rawBody, body: JSON.parse(rawBody.toString('utf8')) as unknown };
+      body = JSON.parse(rawBody.toString('utf8')) as unknown;
     } catch (error) {
       throw new InvalidRequestError(`Body is not valid JSON: ${(error as Error).message}`, 'MALFORMED_JSON');
     }
+    // Depth only: the delivery is stored as the text Chatwoot signed, and refusing its characters would lose it.
+    assertSafeJson(body, 'body', { characters: false });
+    return { rawBody, body };
   }
 
   readonly openApiModels = [WebhookAckDto];
@@ -129,11 +134,14 @@ export class WebhookIntakeEndpoint implements RawRoute, OnModuleInit {
 }
 
 function decodeStoreId(segment: string): string {
+  let storeId: string;
   try {
-    return decodeURIComponent(segment);
+    storeId = decodeURIComponent(segment);
   } catch {
     throw new InvalidRequestError('The store id in the URL is not valid percent-encoding', 'INVALID_STORE_ID');
   }
+  assertSafeJson(storeId, 'path.storeId');
+  return storeId;
 }
 
 const ERROR = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponseDto' } } } };
@@ -195,9 +203,13 @@ function intakeOperation(operationId: string, summary: string, withStore: boolea
       },
       '401': { ...ERROR, description: 'Missing, invalid or stale signature' },
       '404': { ...ERROR, description: 'Unknown store' },
-      '413': { ...ERROR, description: 'Body larger than BODY_LIMIT_BYTES' },
+      '413': { ...ERROR, description: 'Body larger than WEBHOOK_BODY_LIMIT_BYTES' },
       '415': { ...ERROR, description: 'Content-Type is not JSON' },
-      '429': { ...ERROR, description: 'More deliveries than WEBHOOK_RATE_PER_MINUTE for this store' },
+      '503': {
+        ...ERROR,
+        description:
+          'The database is unavailable (DATABASE_UNAVAILABLE) or the store has WEBHOOK_BACKLOG_LIMIT deliveries waiting (WEBHOOK_BACKLOG_FULL); with Retry-After',
+      },
     },
   };
 }

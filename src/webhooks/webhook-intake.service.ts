@@ -1,10 +1,9 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { InvalidRequestError, TooManyRequestsError } from '../common/errors/domain-error';
-import { RateLimitService } from '../common/rate-limit/rate-limit.service';
-import { AppConfig } from '../config/app-config';
+import { InvalidRequestError } from '../common/errors/domain-error';
 import { JobQueue } from '../jobs/job-queue.service';
 import { DeliveryBatcher } from './delivery-batcher';
+import { WebhookBacklogService } from './webhook-backlog.service';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookMetrics } from './webhook-metrics';
 import { WebhookVerifier, type IncomingWebhook } from './webhook-verifier';
@@ -20,7 +19,7 @@ export interface IntakeAck {
 }
 
 /**
- * The hot path: the delivery is verified, stored (one shared INSERT per event-loop turn) and a
+ * The hot path: the delivery is verified, stored whatever the volume (one shared INSERT per event-loop turn) and a
  * worker is woken. Processing happens in the drain job. Transport-free: the intake endpoint
  * reads the HTTP request, this decides.
  */
@@ -33,9 +32,8 @@ export class WebhookIntakeService implements OnModuleDestroy {
   constructor(
     private readonly verifier: WebhookVerifier,
     private readonly deliveries: WebhookDeliveryRepository,
-    private readonly rateLimits: RateLimitService,
+    private readonly backlog: WebhookBacklogService,
     private readonly jobs: JobQueue,
-    private readonly config: AppConfig,
     private readonly metrics: WebhookMetrics,
   ) {
     this.batcher = new DeliveryBatcher((rows) => this.deliveries.insertMany(rows));
@@ -48,12 +46,9 @@ export class WebhookIntakeService implements OnModuleDestroy {
       this.metrics.count('malformed');
       throw new InvalidRequestError('The webhook body must be a JSON object with an "event" name', 'MALFORMED_WEBHOOK');
     }
-    try {
-      await this.rateLimits.consume('webhooks', verified.storeId, this.config.WEBHOOK_RATE_PER_MINUTE, 60, 'webhook deliveries');
-    } catch (error) {
-      if (error instanceof TooManyRequestsError) this.metrics.count('rate_limited');
-      throw error;
-    }
+    // No volume limit here: Chatwoot never retries, so a refusal is a lost event. The pace applies
+    // to processing (the drain); intake only guards storage against a runaway backlog.
+    await this.backlog.admit(verified.storeId);
     const raw = delivery.rawBody;
     const inserted = await this.batcher.add({
       storeId: verified.storeId,
@@ -64,7 +59,10 @@ export class WebhookIntakeService implements OnModuleDestroy {
       body: raw.toString('utf8'),
     });
     this.metrics.count(inserted ? 'accepted' : 'duplicate');
-    if (inserted) this.wake();
+    if (inserted) {
+      this.backlog.stored(verified.storeId);
+      this.wake();
+    }
     return { received: true, duplicate: !inserted };
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Counter, Histogram } from 'prom-client';
 import { MetricsService } from '../observability/metrics.service';
 
-export type IntakeResult = 'accepted' | 'duplicate' | 'bad_signature' | 'stale' | 'unknown_store' | 'malformed' | 'rate_limited';
+export type IntakeResult = 'accepted' | 'duplicate' | 'bad_signature' | 'stale' | 'unknown_store' | 'malformed' | 'backlog_full';
 
 /** The module's instruments, created once and shared by the guard, intake and workers. */
 @Injectable()
@@ -10,6 +10,8 @@ export class WebhookMetrics {
   readonly deliveries: Counter<'result'>;
   readonly processing: Histogram<'event'>;
   readonly conversations: Counter<'event'>;
+  /** Reconciliation list requests to Chatwoot, by mode: one per `updated_within` run, pages of a first full scan. */
+  readonly reconcileRequests: Counter<'mode'>;
 
   constructor(metrics: MetricsService) {
     this.deliveries = metrics.counter('webhook_deliveries_total', 'Chatwoot webhook deliveries by intake result', ['result']);
@@ -17,6 +19,11 @@ export class WebhookMetrics {
     this.conversations = metrics.counter('conversations_processed_total', 'Conversation-bearing webhook events applied', [
       'event',
     ]);
+    this.reconcileRequests = metrics.counter(
+      'webhook_reconcile_requests_total',
+      'Conversation list requests made by reconciliation (mode: updated_within or full_scan)',
+      ['mode'],
+    );
   }
 
   count(result: IntakeResult): void {

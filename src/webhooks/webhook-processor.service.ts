@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { StoreDirectory } from '../accounts/store-directory.service';
 import { resolveStoreSettings } from '../accounts/store-settings';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
+import { AppConfig } from '../config/app-config';
 import { enqueueTick } from '../jobs/cron-enqueuer';
 import { JobQueue } from '../jobs/job-queue.service';
 import {
@@ -15,14 +16,21 @@ import {
   parseConversation,
   parseMessage,
   PayloadError,
+  recordedStatusChange,
   toDate,
   type ConversationSnapshot,
   type MessageFacts,
 } from './chatwoot-payload';
 import { isAnnounced, planConversationUpdate, type StoredConversationState } from './conversation-state';
 import { CONVERSATION_EFFECTS_QUEUE, type ConversationEffect } from './conversation-effects.service';
+import { redundantPoints, summarizeStatus, type RecordedStatusChange, type StatusPoint } from './status-history';
 import { CustomerDirectory } from './ports/customer-directory';
-import { WebhookDeliveryRepository, type ClaimedDelivery, type DeliveryOutcome } from './webhook-delivery.repository';
+import {
+  DELIVERY_LEASE_SECONDS,
+  WebhookDeliveryRepository,
+  type ClaimedDelivery,
+  type DeliveryOutcome,
+} from './webhook-delivery.repository';
 import { DRAIN_QUEUE } from './webhook-intake.service';
 import { WebhookMetrics } from './webhook-metrics';
 
@@ -53,9 +61,10 @@ interface CsatChange {
 const NO_CSAT_CHANGE: CsatChange = { changed: false, lowCsat: null };
 
 @Injectable()
-export class WebhookProcessorService {
+export class WebhookProcessorService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookProcessorService.name);
   private readonly known = new Set<string>(CHATWOOT_EVENTS);
+  private pacedWake: NodeJS.Timeout | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -64,6 +73,7 @@ export class WebhookProcessorService {
     private readonly stores: StoreDirectory,
     private readonly jobs: JobQueue,
     private readonly metrics: WebhookMetrics,
+    private readonly config: AppConfig,
   ) {
     jobs.register(DRAIN_QUEUE, async () => void (await this.drain()), { retryLimit: 2, retryDelay: 1, concurrency: 2 });
     jobs.register<{ storeId: string; id: string }>(PROCESS_QUEUE, (data) => this.processById(data.storeId, data.id), {
@@ -72,18 +82,34 @@ export class WebhookProcessorService {
     });
   }
 
+  /**
+   * A (re)started instance drains at once and again just after a dead instance's delivery claims
+   * have run out of lease, so a crash delays those deliveries by seconds, not until the next tick.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.jobs.send(DRAIN_QUEUE, {});
+    await this.jobs.send(DRAIN_QUEUE, {}, { startAfter: DELIVERY_LEASE_SECONDS + 1 });
+  }
+
   /** Safety net: wakes a drain even if an instance died between storing and waking. */
   @Cron('*/1 * * * *')
   tick(): Promise<string | null> {
     return enqueueTick(this.jobs, DRAIN_QUEUE, 60);
   }
 
-  /** Processes pending deliveries until none are left; returns how many were handled. */
+  /**
+   * Processes pending deliveries until none are left or every store with work has spent its
+   * pace (WEBHOOK_RATE_PER_MINUTE per account, shared fairly between stores); returns how many
+   * were handled. A paced store is drained again once its budget refills.
+   */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      const batch = await this.deliveries.claim(CLAIM_BATCH);
-      if (batch.length === 0) return total;
+      const { rows: batch, throttledFor } = await this.deliveries.claim(CLAIM_BATCH, this.config.WEBHOOK_RATE_PER_MINUTE);
+      if (batch.length === 0) {
+        if (throttledFor !== null) this.drainLater(throttledFor);
+        return total;
+      }
       const outcomes: DeliveryOutcome[] = [];
       let next = 0;
       const worker = async () => {
@@ -92,10 +118,38 @@ export class WebhookProcessorService {
           outcomes.push(await this.settle(row));
         }
       };
-      await Promise.all(Array.from({ length: Math.min(PARALLEL, batch.length) }, worker));
+      // Short leases renewed while working: a crashed instance's claims are taken over within seconds.
+      const ids = batch.map((row) => row.id);
+      const heartbeat = setInterval(
+        () => void this.deliveries.renew(ids).catch(() => undefined),
+        (DELIVERY_LEASE_SECONDS * 1000) / 3,
+      );
+      try {
+        await Promise.all(Array.from({ length: Math.min(PARALLEL, batch.length) }, worker));
+      } finally {
+        clearInterval(heartbeat);
+      }
       await this.deliveries.finish(outcomes);
       total += batch.length;
     }
+  }
+
+  /** One delayed drain per instance while stores wait for their pace (the cron tick is the net). */
+  private drainLater(seconds: number): void {
+    if (this.pacedWake) return;
+    this.pacedWake = setTimeout(
+      () => {
+        this.pacedWake = undefined;
+        void this.jobs.send(DRAIN_QUEUE, {}).catch(() => undefined);
+      },
+      // At least a second: a paced store is worked in batches, not one delivery per job.
+      Math.min(30_000, Math.max(1000, Math.ceil(seconds * 1000))),
+    );
+    this.pacedWake.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.pacedWake) clearTimeout(this.pacedWake);
   }
 
   private async processById(storeId: string, id: string): Promise<void> {
@@ -142,8 +196,17 @@ export class WebhookProcessorService {
     switch (event) {
       case 'conversation_created':
       case 'conversation_status_changed':
-      case 'conversation_updated':
         await this.applyConversation(storeId, event, parseConversation(payload), null);
+        return { state: 'processed', note: null };
+      case 'conversation_updated':
+        // The payload shows the state when Chatwoot's job ran; changed_attributes the change itself.
+        await this.applyConversation(
+          storeId,
+          event,
+          parseConversation(payload),
+          null,
+          recordedStatusChange(payload.changed_attributes),
+        );
         return { state: 'processed', note: null };
       case 'message_created':
       case 'message_updated': {
@@ -172,13 +235,14 @@ export class WebhookProcessorService {
     event: string,
     snapshot: ConversationSnapshot,
     message: MessageFacts | null,
+    statusChange: RecordedStatusChange | null = null,
   ): Promise<AppliedConversation> {
     const customerId = await this.customers.linkContact(storeId, snapshot.contact);
     const tier = await this.customers.tierOf(storeId, customerId, snapshot.contact);
     const result = await this.dataSource.transaction(async (m) => {
       await m.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`conversation:${storeId}:${snapshot.displayId}`]);
       const [prevRow] = (await m.query(
-        `select status, assignee_id, team_id, priority, last_event_at, created_at, resolved_at
+        `select status, assignee_id, team_id, priority, last_event_at
            from conversations where store_id = $1 and display_id = $2`,
         [storeId, snapshot.displayId],
       )) as Record<string, any>[];
@@ -189,8 +253,6 @@ export class WebhookProcessorService {
             teamId: prevRow.team_id,
             priority: prevRow.priority,
             lastEventAt: Number(prevRow.last_event_at),
-            createdAt: prevRow.created_at,
-            resolvedAt: prevRow.resolved_at,
           }
         : null;
       const plan = planConversationUpdate(prev, snapshot);
@@ -198,8 +260,8 @@ export class WebhookProcessorService {
       if (!prev) {
         await m.query(
           `insert into conversations (store_id, display_id, account_id, contact_id, customer_id, customer_tier, inbox_id, status,
-             priority, assignee_id, team_id, labels, created_at, last_event_at, last_activity_at, resolved_at, resolution_seconds)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+             priority, assignee_id, team_id, labels, created_at, last_event_at, last_activity_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
           [
             storeId,
             s.displayId,
@@ -216,8 +278,6 @@ export class WebhookProcessorService {
             s.createdAt,
             s.updatedAt,
             s.lastActivityAt,
-            plan.resolvedAt,
-            plan.resolutionSeconds,
           ],
         );
       } else if (!plan.transitions.stale) {
@@ -226,8 +286,7 @@ export class WebhookProcessorService {
               set status = $3, priority = $4, assignee_id = $5, team_id = $6, labels = $7, last_event_at = $8,
                   inbox_id = coalesce($9, inbox_id), contact_id = coalesce($10, contact_id),
                   customer_id = coalesce(customer_id, $11), customer_tier = coalesce($12, customer_tier),
-                  last_activity_at = greatest(last_activity_at, $13), resolved_at = $14, resolution_seconds = $15,
-                  reopen_count = reopen_count + $16, updated_at = now()
+                  last_activity_at = greatest(last_activity_at, $13), updated_at = now()
             where store_id = $1 and display_id = $2`,
           [
             storeId,
@@ -243,9 +302,6 @@ export class WebhookProcessorService {
             customerId,
             tier,
             s.lastActivityAt,
-            plan.resolvedAt,
-            plan.resolutionSeconds,
-            plan.reopenIncrement,
           ],
         );
       } else if (customerId) {
@@ -254,9 +310,10 @@ export class WebhookProcessorService {
           [storeId, s.displayId, customerId],
         );
       }
+      const resolvedAt = await this.recordStatus(m, storeId, s, statusChange);
       if (s.firstReplyAt) await this.recordFirstResponse(m, storeId, s.displayId, s.firstReplyAt);
       const csat = message ? await this.applyMessage(m, storeId, s.displayId, message) : NO_CSAT_CHANGE;
-      return { plan, lowCsat: csat.lowCsat, csatChanged: csat.changed };
+      return { plan, resolvedAt, lowCsat: csat.lowCsat, csatChanged: csat.changed };
     });
 
     const { transitions } = result.plan;
@@ -264,13 +321,8 @@ export class WebhookProcessorService {
     if (transitions.isNew && (snapshot.status === 'open' || snapshot.status === 'pending')) {
       effects.push({ kind: 'opened', storeId, displayId: snapshot.displayId });
     }
-    if (transitions.resolved) {
-      effects.push({
-        kind: 'resolved',
-        storeId,
-        displayId: snapshot.displayId,
-        resolvedAt: result.plan.resolvedAt!.toISOString(),
-      });
+    if (result.resolvedAt) {
+      effects.push({ kind: 'resolved', storeId, displayId: snapshot.displayId, resolvedAt: result.resolvedAt.toISOString() });
     }
     if (result.lowCsat !== null)
       effects.push({ kind: 'low_csat', storeId, displayId: snapshot.displayId, rating: result.lowCsat });
@@ -287,10 +339,73 @@ export class WebhookProcessorService {
         status: snapshot.status,
         createdAt: snapshot.createdAt.toISOString(),
         assigneeId: snapshot.assigneeId,
+        sessionId: snapshot.sessionId ?? null,
       });
     }
     this.metrics.conversations.inc({ event });
     return { snapshot, customerId, announced, effects };
+  }
+
+  /**
+   * Adds what this event says about the status to the conversation's history (the payload's
+   * status at its updated_at; the recorded change, and the status before it, at the change's
+   * time) and brings resolution time and reopen count in line with it. Returns the resolution
+   * time when this event revealed a new resolution.
+   */
+  private async recordStatus(
+    m: EntityManager,
+    storeId: string,
+    s: ConversationSnapshot,
+    change: RecordedStatusChange | null,
+  ): Promise<Date | null> {
+    const read = async () =>
+      (
+        (await m.query(
+          'select changed_at, status, exact from conversation_status_changes where store_id = $1 and display_id = $2',
+          [storeId, s.displayId],
+        )) as { changed_at: string; status: string; exact: boolean }[]
+      ).map((row): StatusPoint => ({ at: Number(row.changed_at), status: row.status, exact: row.exact }));
+    const before = summarizeStatus(await read());
+    const points: StatusPoint[] = [{ at: Math.floor(s.updatedAt * 1000), status: s.status, exact: false }];
+    if (change) {
+      points.push({ at: change.at, status: change.to, exact: true });
+      if (change.from) points.push({ at: change.at - 1, status: change.from, exact: false });
+    }
+    for (const point of points) {
+      // A recorded change outranks a payload's state at the same millisecond; payloads never overwrite.
+      await m.query(
+        `insert into conversation_status_changes (store_id, display_id, changed_at, status, exact) values ($1, $2, $3, $4, $5)
+         on conflict (store_id, display_id, changed_at) do update set status = excluded.status, exact = true
+           where excluded.exact and not conversation_status_changes.exact`,
+        [storeId, s.displayId, point.at, point.status, point.exact],
+      );
+    }
+    const history = await read();
+    const redundant = redundantPoints(history);
+    if (redundant.length > 0) {
+      await m.query(
+        'delete from conversation_status_changes where store_id = $1 and display_id = $2 and changed_at = any($3::bigint[])',
+        [storeId, s.displayId, redundant.map((point) => point.at)],
+      );
+    }
+    const after = summarizeStatus(history);
+    if (after.lastResolvedAt !== before.lastResolvedAt || after.reopens !== before.reopens) {
+      await m.query(
+        `update conversations
+            set resolved_at = coalesce($3::timestamptz, resolved_at),
+                resolution_seconds = case when $3::timestamptz is null then resolution_seconds
+                  else greatest(0, round(extract(epoch from ($3::timestamptz - created_at))))::int end,
+                reopen_count = reopen_count + $4, updated_at = now()
+          where store_id = $1 and display_id = $2`,
+        [
+          storeId,
+          s.displayId,
+          after.lastResolvedAt === null ? null : new Date(after.lastResolvedAt),
+          after.reopens - before.reopens,
+        ],
+      );
+    }
+    return after.resolutions > before.resolutions && after.lastResolvedAt !== null ? new Date(after.lastResolvedAt) : null;
   }
 
   private async recordFirstResponse(m: EntityManager, storeId: string, displayId: number, at: Date): Promise<void> {
@@ -321,7 +436,7 @@ export class WebhookProcessorService {
         [storeId, displayId, msg.createdAt],
       );
     }
-    if (msg.messageType === 'outgoing' && !msg.private && msg.senderType === 'user') {
+    if (msg.humanResponse && !msg.private) {
       await this.recordFirstResponse(m, storeId, displayId, msg.createdAt);
     }
     if (!msg.csat) return NO_CSAT_CHANGE;

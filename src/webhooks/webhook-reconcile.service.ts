@@ -1,17 +1,24 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Cron } from '@nestjs/schedule';
+import { Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { StoreDirectory } from '../accounts/store-directory.service';
+import { AppConfig } from '../config/app-config';
 import { enqueueTick } from '../jobs/cron-enqueuer';
 import { JobPriority, JobQueue } from '../jobs/job-queue.service';
 import { parseConversation, PayloadError } from './chatwoot-payload';
+import { WebhookMetrics } from './webhook-metrics';
 import { WebhookProcessorService } from './webhook-processor.service';
 
 export const RECONCILE_SCAN_QUEUE = 'webhooks.reconcile-scan';
 export const RECONCILE_QUEUE = 'webhooks.reconcile';
-const PAGE_SIZE = 25;
-const MAX_PAGES = 200;
+/**
+ * Only the first, full scan of a store is paged (Chatwoot pages 25 per page, configurable there
+ * as CONVERSATION_RESULTS_PER_PAGE, so the page size is never assumed): it stops on an empty page
+ * or once `meta.all_count` conversations were read. The cap only guards against a server that
+ * keeps answering the same page.
+ */
+const MAX_FULL_SCAN_PAGES = 2000;
 /** Overlap with the previous run, for clock skew and changes made while it ran. */
 const OVERLAP_SECONDS = 120;
 
@@ -28,15 +35,22 @@ export interface ReconcileResult {
  * delivery costs minutes of staleness, not lost state.
  */
 @Injectable()
-export class WebhookReconcileService {
+export class WebhookReconcileService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(WebhookReconcileService.name);
+  /** WEBHOOK_RECONCILE_SECONDS: the tick's period and the slot its singleton job holds. */
+  readonly intervalSeconds: number;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly stores: StoreDirectory,
     private readonly processor: WebhookProcessorService,
     private readonly jobs: JobQueue,
+    private readonly metrics: WebhookMetrics,
+    config: AppConfig,
+    // Present only when cron runs in this instance (CRON_ENABLED).
+    @Optional() private readonly scheduler?: SchedulerRegistry,
   ) {
+    this.intervalSeconds = config.WEBHOOK_RECONCILE_SECONDS;
     jobs.register(RECONCILE_SCAN_QUEUE, async () => void (await this.scan()), { retryLimit: 1 });
     jobs.register<{ storeId: string }>(RECONCILE_QUEUE, async ({ storeId }) => void (await this.reconcileStore(storeId)), {
       retryLimit: 4,
@@ -45,9 +59,22 @@ export class WebhookReconcileService {
     });
   }
 
-  @Cron('*/5 * * * *')
+  /** A cron expression cannot say "every N seconds" for any N, so the tick is an interval. */
+  onModuleInit(): void {
+    if (!this.scheduler) return;
+    const timer = setInterval(() => {
+      this.tick().catch((error: unknown) => this.logger.warn({ err: error }, 'reconcile tick failed'));
+    }, this.intervalSeconds * 1000);
+    timer.unref();
+    this.scheduler.addInterval(RECONCILE_SCAN_QUEUE, timer);
+  }
+
+  onModuleDestroy(): void {
+    if (this.scheduler?.doesExist('interval', RECONCILE_SCAN_QUEUE)) this.scheduler.deleteInterval(RECONCILE_SCAN_QUEUE);
+  }
+
   tick(): Promise<string | null> {
-    return enqueueTick(this.jobs, RECONCILE_SCAN_QUEUE, 300);
+    return enqueueTick(this.jobs, RECONCILE_SCAN_QUEUE, this.intervalSeconds);
   }
 
   /** One job per store, so one slow or broken store delays nobody. */
@@ -57,7 +84,12 @@ export class WebhookReconcileService {
       await this.jobs.send(
         RECONCILE_QUEUE,
         { storeId },
-        { singletonKey: `reconcile:${storeId}`, singletonSeconds: 240, priority: JobPriority.bulk },
+        // One run per store per interval, a little shorter than it so the next tick is never refused.
+        {
+          singletonKey: `reconcile:${storeId}`,
+          singletonSeconds: Math.max(1, Math.floor(this.intervalSeconds * 0.8)),
+          priority: JobPriority.bulk,
+        },
       );
       sent += 1;
     }
@@ -74,26 +106,28 @@ export class WebhookReconcileService {
       ? Math.ceil((startedAt.getTime() - cursor.last_run_at.getTime()) / 1000) + OVERLAP_SECONDS
       : undefined;
     const result: ReconcileResult = { storeId, pages: 0, seen: 0, applied: 0 };
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const query: Parameters<typeof api.listConversations>[0] & { updated_within?: number } = {
+    if (updatedWithin !== undefined) {
+      // With `updated_within` Chatwoot answers every matching conversation at once and ignores
+      // `page` (app/finders/conversation_finder.rb#conversations): one request per run.
+      const { payload } = await api.listConversations({
         status: 'all',
         sort_by: 'last_activity_at_desc',
-        page,
-      };
-      if (updatedWithin !== undefined) query.updated_within = updatedWithin;
-      const { payload } = await api.listConversations(query);
-      result.pages = page;
-      for (const raw of payload) {
-        result.seen += 1;
-        try {
-          const applied = await this.processor.applyConversation(storeId, 'reconcile', parseConversation(raw), null);
-          if (applied.announced) result.applied += 1;
-        } catch (error) {
-          if (!(error instanceof PayloadError)) throw error;
-          this.logger.warn({ storeId, err: error }, 'skipping an unreadable conversation');
-        }
+        updated_within: updatedWithin,
+      });
+      result.pages = 1;
+      this.metrics.reconcileRequests.inc({ mode: 'updated_within' });
+      await this.applyAll(storeId, payload, result);
+    } else {
+      for (let page = 1; page <= MAX_FULL_SCAN_PAGES; page++) {
+        const { meta, payload } = await api.listConversations({ status: 'all', sort_by: 'last_activity_at_desc', page });
+        result.pages = page;
+        this.metrics.reconcileRequests.inc({ mode: 'full_scan' });
+        if (payload.length === 0) break;
+        await this.applyAll(storeId, payload, result);
+        // all_count counts the same status filter, before paging (ConversationFinder#set_count_for_all_conversations).
+        const total = typeof meta?.all_count === 'number' ? meta.all_count : undefined;
+        if (total !== undefined && result.seen >= total) break;
       }
-      if (payload.length < PAGE_SIZE) break;
     }
     await this.dataSource.query(
       `insert into webhook_reconcile_cursors (store_id, last_run_at, conversations_seen) values ($1, $2, $3)
@@ -103,5 +137,18 @@ export class WebhookReconcileService {
     );
     if (result.applied) this.logger.log(result, 'reconciliation applied missed conversation changes');
     return result;
+  }
+
+  private async applyAll(storeId: string, payload: unknown[], result: ReconcileResult): Promise<void> {
+    for (const raw of payload) {
+      result.seen += 1;
+      try {
+        const applied = await this.processor.applyConversation(storeId, 'reconcile', parseConversation(raw), null);
+        if (applied.announced) result.applied += 1;
+      } catch (error) {
+        if (!(error instanceof PayloadError)) throw error;
+        this.logger.warn({ storeId, err: error }, 'skipping an unreadable conversation');
+      }
+    }
   }
 }

@@ -11,6 +11,7 @@ import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WidgetEvent } from './entities/widget-event.entity';
 import { ContactsCustomerDirectory } from './ports/contacts-customer-directory';
 import { CustomerDirectory } from './ports/customer-directory';
+import { WebhookBacklogService } from './webhook-backlog.service';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
@@ -36,6 +37,7 @@ import { WidgetActivityService } from './widget-activity.service';
     WebhookSecretCache,
     WebhookVerifier,
     WebhookDeliveryRepository,
+    WebhookBacklogService,
     WebhookIntakeService,
     // Intake is served on the bare HTTP server, ahead of Fastify (see RawRoutes).
     WebhookIntakeEndpoint,

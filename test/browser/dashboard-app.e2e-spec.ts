@@ -76,7 +76,9 @@ describe.skipIf(!enabled)('dashboard app in headless Chromium', () => {
   beforeAll(async () => {
     fake = await startFakeChatwoot();
     proxy = await startChatwootProxy(fake, pages);
-    t = await startTestApp({ fake, env: { CHATWOOT_URL: proxy.url } });
+    // The service reaches Chatwoot's API on one origin (the fake) while agents load the dashboard
+    // from another (the proxy, standing in for Chatwoot's public FRONTEND_URL).
+    t = await startTestApp({ fake, env: { CHATWOOT_URL: fake.url, CHATWOOT_FRONTEND_URL: proxy.url } });
     store = await seedStore(t, { name: 'Tea Shop' });
     for (const [productId, category, price] of [
       ['green', 'Tea', 1_000],
@@ -212,6 +214,59 @@ describe.skipIf(!enabled)('dashboard app in headless Chromium', () => {
     expect(await other.locator('#customer-name').count()).toBe(0);
     expect(await other.locator('#status').textContent()).toMatch(/Open this page from Chatwoot/);
     await other.close();
+  });
+
+  it("ignores appContext posted from Chatwoot's API origin when the dashboard is on another one", async () => {
+    expect(new URL(fake.url).origin).not.toBe(new URL(proxy.url).origin);
+    const other = await browser.newPage();
+    const contextCalls: string[] = [];
+    other.on('request', (request) => {
+      if (request.url().includes('/v1/context/')) contextCalls.push(request.url());
+    });
+    // A page on the API origin framing the app. The CSP would already refuse that frame; it is
+    // lifted here so that the page script's own origin check is what is tested.
+    await other.route(`${fake.url}/api-origin-host.html`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: hostPage(`${t.url}/dashboard-app?token=${encodeURIComponent(store.contextToken)}`, {
+          conversation: { id: conversationId, account_id: store.accountId, meta: { sender: { id: contactId } } },
+          contact: { id: contactId },
+        }),
+      }),
+    );
+    await other.route(`${t.url}/dashboard-app?*`, async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['content-security-policy'];
+      await route.fulfill({ response, headers });
+    });
+    try {
+      await other.goto(`${fake.url}/api-origin-host.html`);
+      // The app ran inside the frame and asked for the context; the host answered at once.
+      await expect
+        .poll(() => other.evaluate(() => (window as unknown as { fetchInfoRequests: number }).fetchInfoRequests))
+        .toBeGreaterThanOrEqual(1);
+      const frame = other.frames().find((f) => f !== other.mainFrame())!;
+      // A message the app posts to itself now is handled after the host's answer: a barrier
+      // (bounded, so a page that went on loading fails the assertions below instead of hanging).
+      await frame.evaluate(() =>
+        Promise.race([
+          new Promise<void>((resolve) => {
+            window.addEventListener('message', (event) => event.data === 'test-barrier' && resolve());
+            window.postMessage('test-barrier', '*');
+          }),
+          new Promise<void>((resolve) => setTimeout(resolve, 3_000)),
+        ]),
+      );
+      // Read without waiting for the element: a page that accepted the context has replaced it.
+      expect(await frame.evaluate(() => document.getElementById('status')?.textContent ?? null)).toMatch(
+        /Waiting for the conversation/,
+      );
+      expect(await frame.locator('#customer-name').count()).toBe(0);
+      expect(contextCalls).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('cannot be framed by another origin (CSP frame-ancestors)', async () => {

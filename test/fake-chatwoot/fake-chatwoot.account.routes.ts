@@ -118,11 +118,14 @@ export function registerAccountRoutes(routes: RouteTable): void {
   const CAD = `${ACCOUNT}/custom_attribute_definitions`;
   routes
     .add('GET', 'account', CAD, (ctx) => {
-      const raw = queryString(ctx, 'attribute_model') ?? 'conversation_attribute';
-      const model = /^\d+$/.test(raw) ? ATTRIBUTE_MODELS[Number(raw)] : raw;
+      // `with_attribute_model` is `attribute_model.presence && where(...)`: without the parameter the
+      // scope is nil and Rails returns every definition of the account, whatever its model
+      // (app/models/custom_attribute_definition.rb, custom_attribute_definitions_controller.rb).
+      const raw = queryString(ctx, 'attribute_model');
+      const model = raw && /^\d+$/.test(raw) ? ATTRIBUTE_MODELS[Number(raw)] : raw;
       return ok(
         [...ctx.state.customAttributeDefinitions.values()]
-          .filter((definition) => definition.account_id === accountId(ctx) && definition.attribute_model === model)
+          .filter((definition) => definition.account_id === accountId(ctx) && (!model || definition.attribute_model === model))
           .map(customAttributeDefinitionView),
       );
     })

@@ -33,6 +33,23 @@ function resolvedContacts(ctx: RequestContext): ContactRecord[] {
     .filter((contact) => contact.email !== null || contact.phone_number !== null || contact.identifier !== null);
 }
 
+/** `%q%` as PostgreSQL LIKE reads it: `%` any run, `_` any one character, `\\` escapes the next. */
+function likePattern(q: string, flags: string): RegExp {
+  let source = '';
+  for (let i = 0; i < q.length; i++) {
+    const char = q[i];
+    if (char === '\\' && i + 1 < q.length) source += escapeRegExp(q[++i]);
+    else if (char === '%') source += '.*';
+    else if (char === '_') source += '.';
+    else source += escapeRegExp(char);
+  }
+  return new RegExp(source, `${flags}s`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function sortContacts(contacts: ContactRecord[], sort: string | undefined): ContactRecord[] {
   if (!sort) return contacts.sort((a, b) => a.id - b.id);
   const descending = sort.startsWith('-');
@@ -59,11 +76,10 @@ function sortContacts(contacts: ContactRecord[], sort: string | undefined): Cont
   });
 }
 
-function listResponse(ctx: RequestContext, contacts: ContactRecord[], withHasMore = false) {
+function listResponse(ctx: RequestContext, contacts: ContactRecord[]) {
   const current = page(ctx);
   const slice = paginate(contacts, current, PER_PAGE);
   const meta: Record<string, unknown> = { count: contacts.length, current_page: current };
-  if (withHasMore) meta.has_more = current * PER_PAGE < contacts.length;
   return ok({ meta, payload: slice.map((contact) => contactView(ctx.state, contact)) });
 }
 
@@ -156,13 +172,24 @@ export function registerContactRoutes(routes: RouteTable): void {
     .add('GET', 'account', `${CONTACTS}/search`, (ctx) => {
       const q = (queryString(ctx, 'q') ?? '').trim();
       if (q === '') throw new HttpError(422, { error: 'Specify search string with parameter q' });
-      const needle = q.toLowerCase();
-      const matches = resolvedContacts(ctx).filter(
-        (contact) =>
-          [contact.name, contact.email, contact.phone_number].some((field) => (field ?? '').toLowerCase().includes(needle)) ||
-          (contact.identifier ?? '').includes(q),
-      );
-      return listResponse(ctx, sortContacts(matches, queryString(ctx, 'sort')), true);
+      // contacts_controller.rb#search: every contact of the account (not only "resolved" ones),
+      // `name/email/phone_number ILIKE %q% OR identifier LIKE %q%`, so `%` and `_` in q are
+      // wildcards; paged 15 at a time with `has_more`, `count` being the size of this page.
+      const caseless = likePattern(q, 'i');
+      const cased = likePattern(q, '');
+      const matches = ctx.state
+        .contactsOf(accountId(ctx))
+        .filter(
+          (contact) =>
+            [contact.name, contact.email, contact.phone_number].some((field) => field !== null && caseless.test(field)) ||
+            (contact.identifier !== null && cased.test(contact.identifier)),
+        );
+      const current = page(ctx);
+      const slice = paginate(sortContacts(matches, queryString(ctx, 'sort')), current, PER_PAGE);
+      return ok({
+        meta: { count: slice.length, current_page: current, has_more: current * PER_PAGE < matches.length },
+        payload: slice.map((contact) => contactView(ctx.state, contact)),
+      });
     })
     .add('POST', 'account', `${CONTACTS}/filter`, (ctx) => {
       const conditions = parseConditions(ctx);

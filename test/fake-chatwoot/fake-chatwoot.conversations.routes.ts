@@ -16,7 +16,7 @@ import {
 } from './fake-chatwoot.router';
 import type { ConversationPriority, ConversationRecord, ConversationStatus, MessageType } from './fake-chatwoot.types';
 import { asObject, isPlainObject, optionalString, toBool, toInt } from './fake-chatwoot.util';
-import { agentView, contactSenderView, conversationView, messageView, teamRow } from './fake-chatwoot.views';
+import { agentBotSlimView, agentView, contactSenderView, conversationView, messageView, teamRow } from './fake-chatwoot.views';
 
 const CONVERSATIONS = '/api/v1/accounts/:account_id/conversations';
 const PER_PAGE = 25;
@@ -97,11 +97,6 @@ export function registerConversationRoutes(routes: RouteTable): void {
     const labels = queryList(ctx, 'labels');
     if (labels.length > 0)
       conversations = conversations.filter((conversation) => labels.some((label) => conversation.label_list.includes(label)));
-    const updatedWithin = toInt(queryString(ctx, 'updated_within'));
-    if (updatedWithin !== undefined) {
-      const since = ctx.state.now() - updatedWithin * 1000;
-      conversations = conversations.filter((conversation) => conversation.updated_at.getTime() >= since);
-    }
     const q = queryString(ctx, 'q');
     if (q) {
       const needle = q.toLowerCase();
@@ -132,8 +127,18 @@ export function registerConversationRoutes(routes: RouteTable): void {
     else if (assigneeType === 'assigned')
       conversations = conversations.filter((conversation) => conversation.assignee_id !== null);
 
+    // ConversationFinder#conversations (app/finders/conversation_finder.rb): with `updated_within`
+    // every conversation with `updated_at > now - n` comes back in one answer and `page` is
+    // ignored; without it the list is paged, CONVERSATION_RESULTS_PER_PAGE (25) per page. The
+    // counts above ignore `updated_within`, as set_count_for_all_conversations runs before it.
+    const updatedWithin = toInt(queryString(ctx, 'updated_within'));
+    if (updatedWithin !== undefined) {
+      const since = ctx.state.now() - updatedWithin * 1000;
+      conversations = conversations.filter((conversation) => conversation.updated_at.getTime() > since);
+    }
     const sorted = sortConversations(conversations, queryString(ctx, 'sort_by'));
-    const payload = paginate(sorted, page(ctx), PER_PAGE).map((conversation) => conversationView(ctx.state, conversation));
+    const listed = updatedWithin !== undefined ? sorted : paginate(sorted, page(ctx), PER_PAGE);
+    const payload = listed.map((conversation) => conversationView(ctx.state, conversation));
     return ok({ data: { meta, payload } });
   });
 
@@ -240,6 +245,15 @@ export function registerConversationRoutes(routes: RouteTable): void {
       const conversation = findConversation(ctx);
       const body = bodyObject(ctx);
       const account = accountId(ctx);
+      // AssignmentsController#agent_bot_assignment?: assignee_type AgentBot assigns a bot, which
+      // clears the agent (Conversations::AssignmentService); an unknown bot changes nothing.
+      if (String(body.assignee_type ?? '') === 'AgentBot') {
+        const botId = toInt(body.assignee_id);
+        const bot = botId === undefined ? undefined : ctx.state.agentBots.get(botId);
+        if (!bot || (bot.account_id !== null && bot.account_id !== account)) return ok(null);
+        ctx.state.assign(account, conversation.display_id, { agentBotId: bot.id });
+        return ok(agentBotSlimView(bot));
+      }
       if ('assignee_id' in body) {
         // Current.account.users.find_by(id:) → an unknown id silently unassigns.
         const userId = toInt(body.assignee_id);
@@ -305,6 +319,10 @@ export function registerConversationRoutes(routes: RouteTable): void {
         contentType: optionalString(body.content_type) ?? 'text',
         contentAttributes: asObject(body.content_attributes),
         senderUserId: currentUser(ctx).id,
+        // Messages::MessageBuilder#campaign_id: a `campaign_id` param lands in additional_attributes.
+        ...(body.campaign_id !== undefined && body.campaign_id !== null && body.campaign_id !== ''
+          ? { additionalAttributes: { campaign_id: body.campaign_id } }
+          : {}),
       });
       const view = messageView(ctx.state, message);
       const echoId = optionalString(body.echo_id);

@@ -8,6 +8,7 @@ import type { FakeChatwootState } from './fake-chatwoot.state';
 import {
   MESSAGE_TYPE_CODES,
   type AccountRecord,
+  type AgentBotRecord,
   type ChangedAttribute,
   type ContactInboxRecord,
   type ContactRecord,
@@ -58,6 +59,11 @@ export function userPushData(user: UserRecord): JsonObject {
     availability_status: 'offline',
     thumbnail: '',
   };
+}
+
+/** AgentBot#push_event_data (app/models/agent_bot.rb): `type: "agent_bot"`. */
+export function agentBotPushData(bot: AgentBotRecord): JsonObject {
+  return { id: bot.id, name: bot.name, avatar_url: bot.avatar_url, type: 'agent_bot' };
 }
 
 /** Contact#webhook_data — note: no `type` key, unlike `meta.sender`. */
@@ -146,6 +152,8 @@ export function conversationWebhookData(state: FakeChatwootState, conversation: 
   const contactInbox = state.contactInboxes.get(conversation.contact_inbox_id);
   const inbox = state.inboxes.get(conversation.inbox_id);
   const assignee = conversation.assignee_id === null ? undefined : state.users.get(conversation.assignee_id);
+  // Conversation#assigned_entity is `assignee_agent_bot || assignee`; #assignee_type says which.
+  const bot = conversation.assignee_agent_bot_id === null ? undefined : state.agentBots.get(conversation.assignee_agent_bot_id);
   const team = conversation.team_id === null ? undefined : state.teams.get(conversation.team_id);
   const lastChat = state.lastChatMessage(conversation);
   return {
@@ -159,8 +167,8 @@ export function conversationWebhookData(state: FakeChatwootState, conversation: 
     labels: conversation.label_list,
     meta: {
       sender: contact ? contactPushData(contact) : null,
-      assignee: assignee ? userPushData(assignee) : null,
-      assignee_type: assignee ? 'User' : null,
+      assignee: bot ? agentBotPushData(bot) : assignee ? userPushData(assignee) : null,
+      assignee_type: bot ? 'AgentBot' : assignee ? 'User' : null,
       team: team ? { id: team.id, name: team.name } : null,
       hmac_verified: contactInbox?.hmac_verified ?? null,
     },

@@ -147,7 +147,7 @@ class FakeChatwootServer implements FakeChatwoot {
     webhookTimeoutMs: number,
   ) {
     this.dispatcher = new WebhookDispatcher(this.state, webhookTimeoutMs);
-    this.state.sink = (accountId, payload) => this.dispatcher.dispatchAutomatic(accountId, payload);
+    this.state.sink = (accountId, build) => this.dispatcher.dispatchAutomatic(accountId, build);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         // Only reachable if writing the response itself failed (client gone).

@@ -457,6 +457,38 @@ describe('fake Chatwoot', () => {
       expect(search.json.payload.map((c: { name: string }) => c.name)).toEqual(['Lower']);
     });
 
+    it('searches every contact (not only resolved ones) with LIKE wildcards, 15 a page, count = page size', async () => {
+      // contacts_controller.rb#search: Current.account.contacts, ILIKE/LIKE '%q%', fetch_contacts_with_has_more.
+      fake.state.createContact(accountId, { name: 'Visitor Zed' }, { silent: true });
+      fake.state.createContact(accountId, { name: 'Ann', email: 'ann_b@example.com' }, { silent: true });
+      fake.state.createContact(accountId, { name: 'Anx', email: 'annxb@example.com' }, { silent: true });
+      const nameOnly = await call(fake, 'GET', `${contacts()}/search?q=zed`, { token });
+      expect(nameOnly.json.payload.map((c: { name: string }) => c.name)).toEqual(['Visitor Zed']);
+      expect((await call(fake, 'GET', contacts(), { token })).json.payload.map((c: { name: string }) => c.name)).not.toContain(
+        'Visitor Zed',
+      );
+      // `_` matches any one character, as in SQL LIKE.
+      const wildcard = await call(fake, 'GET', `${contacts()}/search?q=${encodeURIComponent('ann_b@')}`, { token });
+      expect(wildcard.json.payload.map((c: { name: string }) => c.name).sort()).toEqual(['Ann', 'Anx']);
+
+      for (let i = 0; i < 17; i++) fake.state.createContact(accountId, { name: `Bulk ${i}` }, { silent: true });
+      const first = await call(fake, 'GET', `${contacts()}/search?q=bulk`, { token });
+      expect(first.json.meta).toEqual({ count: 15, current_page: 1, has_more: true });
+      const second = await call(fake, 'GET', `${contacts()}/search?q=bulk&page=2`, { token });
+      expect(second.json.meta).toMatchObject({ count: 2, has_more: false });
+    });
+
+    it('merging a contact with itself answers that contact and changes nothing (ContactMergeAction returns early)', async () => {
+      const contact = fake.state.createContact(accountId, { name: 'Solo', email: 'solo@example.com' }, { silent: true });
+      const merged = await call(fake, 'POST', `/api/v1/accounts/${accountId}/actions/contact_merge`, {
+        token,
+        body: { base_contact_id: contact.id, mergee_contact_id: contact.id },
+      });
+      expect(merged.status).toBe(200);
+      expect(merged.json).toMatchObject({ id: contact.id, name: 'Solo', email: 'solo@example.com' });
+      expect(fake.state.contacts.has(contact.id)).toBe(true);
+    });
+
     it('merges contacts: conversations move, base values win, mergee is deleted', async () => {
       const inbox = fake.state.createInbox(
         accountId,
@@ -628,6 +660,44 @@ describe('fake Chatwoot', () => {
         ]);
       } finally {
         await fake.close();
+        await receiver.close();
+      }
+    });
+
+    it('builds payloads when the job runs: a quick resolve → reopen sends two deliveries that both say open', async () => {
+      const receiver = await startReceiver();
+      try {
+        const { accountId } = await provisionStore(fake);
+        fake.state.createWebhook(accountId, {
+          url: receiver.url,
+          subscriptions: ['conversation_status_changed', 'conversation_updated'],
+        });
+        const inbox = fake.state.createInbox(
+          accountId,
+          { name: 'Web', channel: { website_url: 'https://s.example' } },
+          { silent: true },
+        );
+        const contact = fake.state.createContact(accountId, { name: 'Jane', email: 'j@example.com' }, { silent: true });
+        const conversation = fake.state.createConversation(
+          accountId,
+          { contactId: contact.id, inboxId: inbox.id },
+          { silent: true },
+        );
+        const resolved = fake.state.setStatus(accountId, conversation.display_id, 'resolved').updated_at.toISOString();
+        fake.state.setStatus(accountId, conversation.display_id, 'open');
+        await fake.flushWebhooks();
+
+        const bodies = receiver.received.map((hook) => hook.body);
+        const statusChanged = bodies.filter((body) => body.event === 'conversation_status_changed');
+        expect(statusChanged.map((body) => body.status)).toEqual(['open', 'open']);
+        const updated = bodies.filter((body) => body.event === 'conversation_updated');
+        expect(updated.map((body) => body.status)).toEqual(['open', 'open']);
+        // changed_attributes were captured at commit and still tell what happened, and when.
+        const changes = updated.map((body) => body.changed_attributes as Record<string, { current_value: unknown }>[]);
+        expect(changes[0]).toContainEqual({ status: { previous_value: 'open', current_value: 'resolved' } });
+        expect(changes[0]!.find((change) => 'updated_at' in change)!.updated_at!.current_value).toBe(resolved);
+        expect(changes[1]).toContainEqual({ status: { previous_value: 'resolved', current_value: 'open' } });
+      } finally {
         await receiver.close();
       }
     });
@@ -876,6 +946,55 @@ describe('fake Chatwoot', () => {
       expect(list.json).toHaveLength(1);
     });
 
+    it('lists every custom attribute definition when attribute_model is absent', async () => {
+      // with_attribute_model(nil) is nil, and a nil scope returns all (custom_attribute_definition.rb).
+      const path = `/api/v1/accounts/${accountId}/custom_attribute_definitions`;
+      const base = { attribute_display_name: 'X', attribute_display_type: 'text' };
+      await call(fake, 'POST', path, {
+        token,
+        body: { ...base, attribute_key: 'all_contact', attribute_model: 'contact_attribute' },
+      });
+      await call(fake, 'POST', path, {
+        token,
+        body: { ...base, attribute_key: 'all_conversation', attribute_model: 'conversation_attribute' },
+      });
+      const keys = (answer: ApiAnswer) => (answer.json as { attribute_key: string }[]).map((d) => d.attribute_key);
+      const all = await call(fake, 'GET', path, { token });
+      expect(keys(all)).toEqual(expect.arrayContaining(['all_contact', 'all_conversation']));
+      const conversations = await call(fake, 'GET', `${path}?attribute_model=0`, { token });
+      expect(keys(conversations)).toContain('all_conversation');
+      expect(keys(conversations)).not.toContain('all_contact');
+    });
+
+    it('replaces conversation custom attributes as Chatwoot does, and sends them in conversation payloads', async () => {
+      // conversations_controller.rb (account API custom_attributes and widget set_custom_attributes):
+      // `update!(custom_attributes: ...)` replaces the hash; event_data_presenter.rb puts it in payloads.
+      const receiver = await startReceiver();
+      try {
+        await call(fake, 'POST', `/api/v1/accounts/${accountId}/webhooks`, {
+          token,
+          body: { url: receiver.url, subscriptions: ['conversation_created', 'conversation_updated'] },
+        });
+        const inbox = fake.state.createInbox(accountId, { name: 'Web', channel: { website_url: 'https://s.example' } });
+        const contact = fake.state.createContact(accountId, { name: 'Jane' });
+        const conversation = fake.state.createConversation(accountId, {
+          contactId: contact.id,
+          inboxId: inbox.id,
+          customAttributes: { bridge_session_id: 'sess-12345678', prechat_topic: 'returns' },
+        });
+        const path = `/api/v1/accounts/${accountId}/conversations/${conversation.display_id}/custom_attributes`;
+        const set = await call(fake, 'POST', path, { token, body: { custom_attributes: { agent_flag: 'vip' } } });
+        expect(set.json).toEqual({ custom_attributes: { agent_flag: 'vip' } });
+        await fake.flushWebhooks();
+        const created = receiver.received.find((w) => w.body.event === 'conversation_created')!;
+        expect(created.body.custom_attributes).toEqual({ bridge_session_id: 'sess-12345678', prechat_topic: 'returns' });
+        const updated = receiver.received.find((w) => w.body.event === 'conversation_updated')!;
+        expect(updated.body.custom_attributes).toEqual({ agent_flag: 'vip' });
+      } finally {
+        await receiver.close();
+      }
+    });
+
     it('lists conversations by status with Chatwoot meta counts', async () => {
       const inbox = fake.state.createInbox(
         accountId,
@@ -905,6 +1024,121 @@ describe('fake Chatwoot', () => {
       expect(mine.json.data.payload.map((c: { id: number; meta: { assignee: { id: number } } }) => c.meta.assignee.id)).toEqual([
         agent.id,
       ]);
+    });
+
+    it('assigns an agent bot like AssignmentService: agent cleared, assignee_type AgentBot, bot push data', async () => {
+      const receiver = await startReceiver();
+      try {
+        fake.state.createWebhook(accountId, { url: receiver.url, subscriptions: ['conversation_updated'] });
+        const inbox = fake.state.createInbox(
+          accountId,
+          { name: 'Web', channel: { website_url: 'https://s.example' } },
+          { silent: true },
+        );
+        const contact = fake.state.createContact(accountId, { name: 'Jane', email: 'j@example.com' }, { silent: true });
+        const agent = fake.state.createAgent(accountId, { name: 'Agent', email: 'agent@s.example', inboxIds: [inbox.id] });
+        const conversation = fake.state.createConversation(
+          accountId,
+          { contactId: contact.id, inboxId: inbox.id, assigneeId: agent.id },
+          { silent: true },
+        );
+        const bot = fake.state.createAgentBot(accountId, { name: 'Order bot', outgoingUrl: 'https://bot.example/hook' });
+        const path = `/api/v1/accounts/${accountId}/conversations/${conversation.display_id}`;
+
+        const assigned = await call(fake, 'POST', `${path}/assignments`, {
+          token,
+          body: { assignee_id: bot.id, assignee_type: 'AgentBot' },
+        });
+        expect(assigned.json).toMatchObject({ id: bot.id, name: 'Order bot', outgoing_url: 'https://bot.example/hook' });
+        await fake.flushWebhooks();
+        const [hook] = receiver.received;
+        expect(hook!.body.meta).toMatchObject({
+          assignee: { id: bot.id, name: 'Order bot', type: 'agent_bot' },
+          assignee_type: 'AgentBot',
+        });
+        expect(hook!.body.changed_attributes).toEqual(
+          expect.arrayContaining([
+            { assignee_id: { previous_value: agent.id, current_value: null } },
+            { assignee_agent_bot_id: { previous_value: null, current_value: bot.id } },
+          ]),
+        );
+        // The REST view renders the bot slim (no `type`): only assignee_type tells it apart.
+        const shown = await call(fake, 'GET', path, { token });
+        expect(shown.json.meta.assignee_type).toBe('AgentBot');
+        expect(shown.json.meta.assignee).not.toHaveProperty('type');
+        // Assigning an agent again clears the bot.
+        await call(fake, 'POST', `${path}/assignments`, { token, body: { assignee_id: agent.id } });
+        expect(fake.state.getConversation(accountId, conversation.display_id)).toMatchObject({
+          assignee_id: agent.id,
+          assignee_agent_bot_id: null,
+        });
+      } finally {
+        await receiver.close();
+      }
+    });
+
+    it('sets first_reply_created_at only for a human response (no campaign, no automation rule)', async () => {
+      const inbox = fake.state.createInbox(
+        accountId,
+        { name: 'Web', channel: { website_url: 'https://s.example' } },
+        { silent: true },
+      );
+      const contact = fake.state.createContact(accountId, { name: 'Jane', email: 'j@example.com' }, { silent: true });
+      const conversation = fake.state.createConversation(
+        accountId,
+        { contactId: contact.id, inboxId: inbox.id },
+        { silent: true },
+      );
+      const path = `/api/v1/accounts/${accountId}/conversations/${conversation.display_id}`;
+      const campaign = await call(fake, 'POST', `${path}/messages`, { token, body: { content: 'Spring sale', campaign_id: 3 } });
+      expect(campaign.json).toMatchObject({ sender_type: 'User', additional_attributes: { campaign_id: 3 } });
+      // An automation rule's message has no sender (MessageBuilder.new(nil, ...)).
+      fake.state.addMessage(accountId, conversation.display_id, {
+        messageType: 'outgoing',
+        content: 'We got your message',
+        contentAttributes: { automation_rule_id: 7 },
+      });
+      expect(fake.state.getConversation(accountId, conversation.display_id).first_reply_created_at).toBeNull();
+
+      const reply = await call(fake, 'POST', `${path}/messages`, { token, body: { content: 'Hello, how can I help?' } });
+      expect(reply.status).toBe(200);
+      expect(fake.state.getConversation(accountId, conversation.display_id).first_reply_created_at?.getTime()).toBe(
+        fake.state.messages.get(reply.json.id)!.created_at.getTime(),
+      );
+    });
+
+    it('pages 25 per page without updated_within and returns every match at once with it (ConversationFinder)', async () => {
+      const inbox = fake.state.createInbox(
+        accountId,
+        { name: 'Web', channel: { website_url: 'https://s.example' } },
+        { silent: true },
+      );
+      const contact = fake.state.createContact(accountId, { name: 'Jane', email: 'j@example.com' }, { silent: true });
+      let clock = Date.now() + 86_400_000;
+      fake.state.now = () => clock;
+      fake.state.silently(() => {
+        for (let i = 0; i < 10; i++) fake.state.createConversation(accountId, { contactId: contact.id, inboxId: inbox.id });
+        clock += 3_600_000;
+        for (let i = 0; i < 60; i++) fake.state.createConversation(accountId, { contactId: contact.id, inboxId: inbox.id });
+      });
+      clock += 60_000;
+      const list = (query: string) =>
+        call(fake, 'GET', `/api/v1/accounts/${accountId}/conversations?status=all${query}`, { token });
+
+      const pages = await Promise.all([1, 2, 3, 4].map((page) => list(`&page=${page}`)));
+      expect(pages.map((answer) => answer.json.data.payload.length)).toEqual([25, 25, 20, 0]);
+      expect(pages[3]!.json.data.meta.all_count).toBe(70);
+
+      // updated_within: the 60 changed in the last ~minute, all in one answer, whatever the page.
+      for (const page of [1, 2, 3]) {
+        const recent = await list(`&updated_within=120&page=${page}`);
+        expect(recent.json.data.payload).toHaveLength(60);
+        // The counts are taken before updated_within applies.
+        expect(recent.json.data.meta.all_count).toBe(70);
+      }
+      // `updated_at > now - n`: the first of the 60, updated exactly 60 s ago, is left out (the
+      // others follow it by a millisecond each).
+      expect((await list('&updated_within=60')).json.data.payload).toHaveLength(59);
     });
   });
 });

@@ -15,6 +15,7 @@ import {
 } from './fake-chatwoot.payloads';
 import type {
   AccountRecord,
+  AgentBotRecord,
   AccountStatus,
   AccountUserRecord,
   ChangedAttribute,
@@ -49,7 +50,13 @@ import {
   uuid,
 } from './fake-chatwoot.util';
 
-export type WebhookSink = (accountId: number, payload: JsonObject) => void;
+/**
+ * Receives each event with the builder of its payload. Chatwoot dispatches events asynchronously
+ * (app/dispatchers/async_dispatcher.rb → EventDispatcherJob) and its WebhookListener builds the
+ * payload from the conversation as loaded when that job runs, so the sink calls `build` later;
+ * `changed_attributes` are captured at commit and already bound into `build`.
+ */
+export type WebhookSink = (accountId: number, build: () => JsonObject) => void;
 
 /** `silent: true` applies the change without firing webhooks (for seeding). */
 export interface SilentOption {
@@ -82,7 +89,7 @@ export const PHONE_REGEXP = /^\+[1-9]\d{1,14}$/;
 
 /** Conversation#list_of_keys: a change to any of these fires `conversation_updated`. */
 const CONVERSATION_UPDATE_KEYS =
-  'team_id assignee_id status snoozed_until custom_attributes label_list waiting_since first_reply_created_at priority'.split(
+  'team_id assignee_id assignee_agent_bot_id status snoozed_until custom_attributes label_list waiting_since first_reply_created_at priority'.split(
     ' ',
   );
 
@@ -164,6 +171,8 @@ export interface AddMessageInput {
   /** Agent user for outgoing messages; null/undefined means a system/bot message with no sender. */
   senderUserId?: number | null;
   sourceId?: string | null;
+  /** e.g. `{campaign_id}` for a campaign message (Messages::MessageBuilder#campaign_id). */
+  additionalAttributes?: JsonObject;
 }
 
 export interface CreateAgentInput {
@@ -191,6 +200,7 @@ export class FakeChatwootState {
   readonly customAttributeDefinitions = new Map<number, CustomAttributeDefinitionRecord>();
   readonly dashboardApps = new Map<number, DashboardAppRecord>();
   readonly teams = new Map<number, TeamRecord>();
+  readonly agentBots = new Map<number, AgentBotRecord>();
   readonly labels = new Map<number, LabelRecord>();
   readonly csatResponses = new Map<number, CsatResponseRecord>();
   /** Platform-app permissibles, as "Account:1" / "User:7" keys. */
@@ -241,7 +251,7 @@ export class FakeChatwootState {
 
   private emit(accountId: number, build: () => JsonObject): void {
     if (this.silenceDepth > 0 || !this.sink) return;
-    this.sink(accountId, build());
+    this.sink(accountId, build);
   }
 
   /** Compares two snapshots of a record and lists changed columns the way Rails' previous_changes does. */
@@ -814,7 +824,8 @@ export class FakeChatwootState {
   mergeContacts(accountId: number, baseId: number, mergeeId: number, opts?: SilentOption): ContactRecord {
     const base = this.getContact(accountId, baseId);
     const mergee = this.getContact(accountId, mergeeId);
-    if (base.id === mergee.id) throw invalid('base', 'Base contact and mergee contact cannot be the same');
+    // ContactMergeAction#perform: `return @base_contact if base_contact.id == mergee_contact.id`.
+    if (base.id === mergee.id) return base;
     for (const conversation of this.conversations.values())
       if (conversation.contact_id === mergee.id) conversation.contact_id = base.id;
     for (const message of this.messages.values()) {
@@ -892,6 +903,7 @@ export class FakeChatwootState {
         status,
         priority: null,
         assignee_id: input.assigneeId ?? null,
+        assignee_agent_bot_id: null,
         team_id: input.teamId ?? null,
         label_list: input.labels ? normaliseLabels(input.labels) : [],
         custom_attributes: input.customAttributes ?? {},
@@ -968,23 +980,52 @@ export class FakeChatwootState {
     return this.updateConversation(accountId, displayId, { priority }, opts);
   }
 
-  /** Assign an agent (`assigneeId`, null unassigns) and/or a team. */
+  /**
+   * Assign an agent (`assigneeId`, null unassigns), an agent bot (`agentBotId`) and/or a team.
+   * Conversations::AssignmentService: a bot clears assignee_id and an agent clears the bot.
+   */
   assign(
     accountId: number,
     displayId: number,
-    target: { assigneeId?: number | null; teamId?: number | null },
+    target: { assigneeId?: number | null; agentBotId?: number; teamId?: number | null },
     opts?: SilentOption,
   ): ConversationRecord {
     const patch: Partial<ConversationRecord> = {};
-    if (target.assigneeId !== undefined) {
+    if (target.agentBotId !== undefined) {
+      const bot = this.agentBots.get(target.agentBotId);
+      if (!bot || (bot.account_id !== null && bot.account_id !== accountId)) {
+        throw new RecordNotFoundError(`AgentBot with 'id'=${target.agentBotId}`);
+      }
+      patch.assignee_id = null;
+      patch.assignee_agent_bot_id = bot.id;
+    } else if (target.assigneeId !== undefined) {
       if (target.assigneeId !== null) this.requireMember(accountId, target.assigneeId);
       patch.assignee_id = target.assigneeId;
+      patch.assignee_agent_bot_id = null;
     }
     if (target.teamId !== undefined) {
       if (target.teamId !== null) this.getTeam(accountId, target.teamId);
       patch.team_id = target.teamId;
     }
     return this.updateConversation(accountId, displayId, patch, opts);
+  }
+
+  /** An agent bot of the account (or, with accountId null, of the installation). */
+  createAgentBot(accountId: number | null, input: { name: string; description?: string; outgoingUrl?: string }): AgentBotRecord {
+    if (accountId !== null) this.getAccount(accountId);
+    const at = this.tick();
+    const bot: AgentBotRecord = {
+      id: this.nextId('agent_bots'),
+      account_id: accountId,
+      name: input.name,
+      description: input.description ?? null,
+      outgoing_url: input.outgoingUrl ?? null,
+      avatar_url: '',
+      created_at: at,
+      updated_at: at,
+    };
+    this.agentBots.set(bot.id, bot);
+    return bot;
   }
 
   setLabels(accountId: number, displayId: number, labels: string[], opts?: SilentOption): ConversationRecord {
@@ -1042,7 +1083,7 @@ export class FakeChatwootState {
         source_id: input.sourceId ?? null,
         sender_type: senderType,
         sender_id: senderId,
-        additional_attributes: {},
+        additional_attributes: input.additionalAttributes ?? {},
         external_source_ids: {},
         created_at: at,
         updated_at: at,
@@ -1053,8 +1094,10 @@ export class FakeChatwootState {
       if (messageType === 'incoming') {
         if (conversation.status === 'resolved' && !conversation.muted) patch.status = 'open';
         if (conversation.waiting_since === null) patch.waiting_since = at;
-      } else if (messageType === 'outgoing' && !isPrivate && senderType === 'User') {
-        if (conversation.first_reply_created_at === null) patch.first_reply_created_at = at;
+      } else if (this.validFirstReply(conversation, message)) {
+        patch.first_reply_created_at = at;
+        patch.waiting_since = null;
+      } else if (messageType === 'outgoing' && !isPrivate && humanResponse(message)) {
         patch.waiting_since = null;
       }
       if (messageType !== 'activity') patch.last_activity_at = at;
@@ -1069,6 +1112,17 @@ export class FakeChatwootState {
       }
       return message;
     });
+  }
+
+  /** Message#valid_first_reply? (app/models/message.rb), evaluated after the message is saved. */
+  private validFirstReply(conversation: ConversationRecord, message: MessageRecord): boolean {
+    if (!humanResponse(message) || message.private || conversation.first_reply_created_at !== null) return false;
+    // `where.not(sender_type: [bots])` in SQL also leaves out sender-less (automation) messages.
+    const replies = this.messagesOf(conversation).filter(
+      (m) =>
+        m.message_type === 'outgoing' && m.sender_type !== null && !m.private && isBlank(m.additional_attributes.campaign_id),
+    );
+    return replies.length <= 1;
   }
 
   updateMessage(
@@ -1442,6 +1496,19 @@ export class FakeChatwootState {
   buildContactPayload(accountId: number, contactId: number, event: string, changedAttributes?: ChangedAttribute[]): JsonObject {
     return buildContactPayload(this, accountId, contactId, event, changedAttributes);
   }
+}
+
+/**
+ * Message#human_response?: outgoing, not from an automation rule or a campaign, and sent by a
+ * User (or an external echo). Campaign messages are sent *as* a user (the campaign's sender).
+ */
+export function humanResponse(message: MessageRecord): boolean {
+  return (
+    message.message_type === 'outgoing' &&
+    isBlank(message.content_attributes.automation_rule_id) &&
+    isBlank(message.additional_attributes.campaign_id) &&
+    (message.sender_type === 'User' || !isBlank(message.content_attributes.external_echo))
+  );
 }
 
 function internalServerError(): HttpError {

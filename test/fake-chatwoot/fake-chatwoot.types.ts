@@ -120,6 +120,8 @@ export interface ConversationRecord {
   status: ConversationStatus;
   priority: ConversationPriority | null;
   assignee_id: number | null;
+  /** Set when an agent bot is the assignee (then assignee_id is null): app/models/conversation.rb. */
+  assignee_agent_bot_id: number | null;
   team_id: number | null;
   label_list: string[];
   custom_attributes: JsonObject;
@@ -153,6 +155,18 @@ export interface MessageRecord {
   sender_id: number | null;
   additional_attributes: JsonObject;
   external_source_ids: JsonObject;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** An agent bot; `account_id` null is an installation-wide ("system") bot. */
+export interface AgentBotRecord {
+  id: number;
+  account_id: number | null;
+  name: string;
+  description: string | null;
+  outgoing_url: string | null;
+  avatar_url: string;
   created_at: Date;
   updated_at: Date;
 }

@@ -6,6 +6,7 @@
 import { contactPushData, messagePushData, userPushData } from './fake-chatwoot.payloads';
 import type { FakeChatwootState } from './fake-chatwoot.state';
 import type {
+  AgentBotRecord,
   AccountRecord,
   AccountUserRecord,
   ContactRecord,
@@ -248,12 +249,21 @@ export function contactView(state: FakeChatwootState, contact: ContactRecord, wi
   return view;
 }
 
+/** api/v1/models/_agent_bot_slim.json.jbuilder */
+export function agentBotSlimView(bot: AgentBotRecord): JsonObject {
+  const view: JsonObject = { id: bot.id, name: bot.name, description: bot.description, thumbnail: bot.avatar_url };
+  if (bot.account_id !== null) view.outgoing_url = bot.outgoing_url;
+  view.bot_type = 'webhook';
+  return view;
+}
+
 /** api/v1/conversations/partials/_conversation.json.jbuilder */
 export function conversationView(state: FakeChatwootState, conversation: ConversationRecord): JsonObject {
   const contact = state.contacts.get(conversation.contact_id);
   const contactInbox = state.contactInboxes.get(conversation.contact_inbox_id);
   const assignee = conversation.assignee_id === null ? undefined : state.users.get(conversation.assignee_id);
   const assigneeRow = assignee ? state.accountUser(conversation.account_id, assignee.id) : undefined;
+  const bot = conversation.assignee_agent_bot_id === null ? undefined : state.agentBots.get(conversation.assignee_agent_bot_id);
   const team = conversation.team_id === null ? undefined : state.teams.get(conversation.team_id);
   const lastChat = state.lastChatMessage(conversation);
   const lastNonActivity = state
@@ -264,8 +274,15 @@ export function conversationView(state: FakeChatwootState, conversation: Convers
     meta: {
       sender: contact ? { ...contactView(state, contact), type: 'contact' } : null,
       channel: 'Channel::WebWidget',
-      assignee: assignee && assigneeRow ? agentView(assignee, assigneeRow) : assignee ? userPushData(assignee) : null,
-      assignee_type: assignee ? 'User' : null,
+      // An agent bot renders as api/v1/models/_agent_bot_slim (no `type` key): only assignee_type tells.
+      assignee: bot
+        ? agentBotSlimView(bot)
+        : assignee && assigneeRow
+          ? agentView(assignee, assigneeRow)
+          : assignee
+            ? userPushData(assignee)
+            : null,
+      assignee_type: bot ? 'AgentBot' : assignee ? 'User' : null,
       team: team ? teamView(team, undefined) : null,
       hmac_verified: contactInbox?.hmac_verified ?? false,
     },

@@ -48,16 +48,31 @@ export class WebhookDispatcher {
     private readonly timeoutMs = WEBHOOK_TIMEOUT_MS,
   ) {}
 
-  /** Sink for state events: fire-and-forget like Sidekiq jobs, tracked for flush(). */
-  dispatchAutomatic(accountId: number, payload: JsonObject): void {
+  /**
+   * Sink for state events: fire-and-forget like Sidekiq jobs, tracked for flush(). Like
+   * EventDispatcherJob + WebhookListener (app/dispatchers/async_dispatcher.rb,
+   * app/listeners/webhook_listener.rb) the payload is built when the job runs, from the state at
+   * that moment: changes made in the same tick all show in every payload built after them (a
+   * quick resolve → reopen gives two deliveries that both say `open`), while changed_attributes
+   * were captured at commit. A record gone by then fails the job, and nothing is sent.
+   */
+  dispatchAutomatic(accountId: number, build: () => JsonObject): void {
     if (!this.enabled) {
-      this.suppressed.push({ accountId, payload, at: Date.now() });
+      this.suppressed.push({ accountId, payload: build(), at: Date.now() });
       return;
     }
-    if (this.state.webhooksFor(accountId, String(payload.event)).length === 0) return;
-    const delivery = this.send(accountId, payload, {}, true);
-    this.inFlight.add(delivery);
-    void delivery.finally(() => this.inFlight.delete(delivery));
+    const job = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      let payload: JsonObject;
+      try {
+        payload = build();
+      } catch {
+        return [];
+      }
+      if (this.state.webhooksFor(accountId, String(payload.event)).length === 0) return [];
+      return this.send(accountId, payload, {}, true);
+    });
+    this.inFlight.add(job);
+    void job.finally(() => this.inFlight.delete(job));
   }
 
   /** Resolves once every automatic delivery started so far (and any they triggered) has settled. */

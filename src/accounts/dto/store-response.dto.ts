@@ -11,6 +11,17 @@ export class ProvisioningStepDto {
   error?: string;
 }
 
+export class StoreWarningDto {
+  @ApiProperty({
+    example: 'WEBHOOK_TARGET_PRIVATE',
+    enum: ['WEBHOOK_TARGET_PRIVATE', 'PUBLIC_URL_UNRESOLVED', 'PUBLIC_URL_INVALID'],
+  })
+  code: string;
+
+  @ApiProperty({ example: 'PUBLIC_URL http://localhost:3000 resolves to 127.0.0.1 (loopback): Chatwoot v4.14.0+ refuses ...' })
+  message: string;
+}
+
 export class StoreChatwootDto {
   @ApiProperty({ enum: ['pending', 'provisioning', 'active', 'suspended', 'failed', 'deleting', 'deleted'] })
   state: string;
@@ -29,6 +40,12 @@ export class StoreChatwootDto {
 
   @ApiProperty({ type: String, nullable: true, description: 'Last Chatwoot error, if any' })
   lastError: string | null;
+
+  @ApiProperty({
+    type: () => [StoreWarningDto],
+    description: 'Problems found that do not stop provisioning, e.g. a webhook URL Chatwoot refuses to deliver to',
+  })
+  warnings: StoreWarningDto[];
 }
 
 export class StoreBrandingResponseDto {
@@ -40,6 +57,20 @@ export class StoreBrandingResponseDto {
 
   @ApiPropertyOptional()
   welcomeTagline?: string;
+}
+
+export class StoreWebhookIntakeDto {
+  @ApiProperty({ description: 'Stored webhook deliveries not processed yet', example: 120 })
+  backlog: number;
+
+  @ApiProperty({ description: 'WEBHOOK_BACKLOG_LIMIT: at this backlog intake answers 503 WEBHOOK_BACKLOG_FULL', example: 250000 })
+  backlogLimit: number;
+
+  @ApiProperty({ description: 'backlog / backlogLimit (alert when it nears 1)', example: 0.0005 })
+  backlogRatio: number;
+
+  @ApiProperty({ description: 'WEBHOOK_RATE_PER_MINUTE: deliveries processed per minute for this account', example: 5000 })
+  processingPerMinute: number;
 }
 
 /** A store as we hold it: never a token or secret. */
@@ -85,6 +116,9 @@ export class StoreResponseDto {
 
   @ApiProperty({ type: String, format: 'date-time' })
   updatedAt: string;
+
+  @ApiPropertyOptional({ type: StoreWebhookIntakeDto, description: 'Webhook processing status (in GET /v1/stores/:id)' })
+  webhooks?: StoreWebhookIntakeDto;
 }
 
 export class CreatedStoreResponseDto extends StoreResponseDto {

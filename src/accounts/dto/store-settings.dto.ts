@@ -16,6 +16,7 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
+import { LABEL_TITLE } from '../service-labels';
 
 const TIERS = ['Bronze', 'Silver', 'Gold', 'Platinum'] as const;
 const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
@@ -78,12 +79,18 @@ export class AutoAssignmentRuleDto {
   @IsIn(PRIORITIES)
   priority?: (typeof PRIORITIES)[number];
 
-  @ApiPropertyOptional({ type: [String], example: ['vip'] })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['vip'],
+    description:
+      "Conversation labels to attach (letters, digits, '-' and '_', as Chatwoot requires); the service defines them in the account",
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
   @MaxLength(64, { each: true })
+  @Matches(LABEL_TITLE, { each: true, message: "each label may hold only letters, digits, '-' and '_'" })
   labels?: string[];
 
   @ApiPropertyOptional()

@@ -1,4 +1,5 @@
 import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { StoreWarning } from '../webhook-target';
 import type { Store } from './store.entity';
 
 export type ChatwootAccountState = 'pending' | 'provisioning' | 'active' | 'suspended' | 'failed' | 'deleting' | 'deleted';
@@ -80,6 +81,10 @@ export class ChatwootAccountLink {
 
   @Column('text', { nullable: true })
   lastError: string | null;
+
+  /** Problems provisioning found that do not stop it (e.g. a webhook target Chatwoot refuses). */
+  @Column('jsonb', { default: [] })
+  warnings: StoreWarning[];
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;

@@ -12,10 +12,10 @@ import {
   DASHBOARD_APP_TITLE,
   dashboardAppUrl,
   dashboardAppUrlPrefix,
-  DEFAULT_LABELS,
   DEFAULT_TEAMS,
   inboxName,
   newContextToken,
+  sameDomains,
   sameSubscriptions,
   strongPassword,
   WEBHOOK_NAME,
@@ -28,7 +28,10 @@ import { CONTACT_ATTRIBUTE_DEFINITIONS } from '../contact-attribute-definitions'
 import type { ChatwootAccountLink, StoreTeams } from '../entities/chatwoot-account-link.entity';
 import type { Store } from '../entities/store.entity';
 import { toChatwootLocale } from '../locale-mapping';
+import { labelsToProvision } from '../service-labels';
+import { resolveStoreSettings } from '../store-settings';
 import { hashToken } from '../store-directory.service';
+import { WebhookTargetCheck } from '../webhook-target';
 
 /** In the order they run; each needs what the ones before it recorded. */
 export const PROVISIONING_STEPS = [
@@ -87,6 +90,7 @@ export class ProvisioningSteps {
     private readonly chatwoot: ChatwootClient,
     private readonly secrets: SecretBox,
     private readonly config: AppConfig,
+    private readonly webhookTarget: WebhookTargetCheck,
   ) {}
 
   run(name: ProvisioningStepName, ctx: StepContext): Promise<void> {
@@ -221,7 +225,9 @@ export class ProvisioningSteps {
 
   private async repairInboxSettings(ctx: StepContext, api: ChatwootAccountClient, inbox: CwInbox): Promise<void> {
     const want = widgetChannel(ctx.store);
-    const drifted = (Object.keys(want) as (keyof typeof want)[]).filter((key) => (inbox[key] ?? '') !== (want[key] ?? ''));
+    const drifted = (Object.keys(want) as (keyof typeof want)[]).filter((key) =>
+      key === 'allowed_domains' ? !sameDomains(inbox.allowed_domains, want.allowed_domains) : (inbox[key] ?? '') !== want[key],
+    );
     const nameDrift = inbox.name !== inboxName(ctx.store);
     if (drifted.length === 0 && !nameDrift) return;
     await api.updateInbox(inbox.id, { name: inboxName(ctx.store), channel: want });
@@ -275,10 +281,11 @@ export class ProvisioningSteps {
     ctx.link.teams = teams;
   }
 
+  /** Every label the service attaches (its own and those the store's rules name); missing ones are created. */
   private async labels(ctx: StepContext): Promise<void> {
     const api = this.api(ctx);
     const existing = new Set(ctx.check || ctx.verify ? (await api.listLabels()).map((l) => l.title.toLowerCase()) : []);
-    for (const label of DEFAULT_LABELS) {
+    for (const label of labelsToProvision(resolveStoreSettings(ctx.store.settings))) {
       if (existing.has(label.title)) continue;
       await ignoreTaken(api.createLabel({ ...label, show_on_sidebar: true }));
       if (ctx.check || ctx.verify) ctx.changes.push({ kind: 'labels', detail: `created label ${label.title}` });
@@ -291,6 +298,8 @@ export class ProvisioningSteps {
     const url = webhookUrl(this.config.PUBLIC_URL, store.id);
     const subscriptions = [...WEBHOOK_SUBSCRIPTIONS];
     if (link.webhookId && !ctx.verify) return;
+    // Not a failure: the installation may allow private targets (SAFE_FETCH_ALLOW_PRIVATE_NETWORK).
+    link.warnings = await this.webhookTarget.warnings();
     const hooks = ctx.check || ctx.verify ? await api.listWebhooks() : [];
     let hook = hooks.find((h) => h.id === link.webhookId) ?? hooks.find((h) => h.url === url);
     if (hook && (hook.url !== url || !sameSubscriptions(hook.subscriptions))) {

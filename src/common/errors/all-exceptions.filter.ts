@@ -1,7 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ChatwootApiError } from '../../chatwoot/chatwoot-api.error';
+import { databaseInputError } from './database-input-error';
 import { DomainError } from './domain-error';
+import { asServiceUnavailable, retryAfterOf } from './service-unavailable';
+import { ValidationFailedError, type FieldError } from './validation-failed.error';
 
 const STATUS_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -20,13 +23,21 @@ const STATUS_CODES: Record<number, string> = {
   503: 'UNAVAILABLE',
 };
 
+/** Fastify's own 415 (a body with no Content-Type, or one no parser takes) says only "Unsupported Media Type". */
+const UNSUPPORTED_MEDIA_TYPE = 'Send the body as JSON with Content-Type: application/json';
+
 interface ErrorBody {
   statusCode: number;
   code: string;
   message: string;
+  /** Validation errors only: one entry per refused field. */
+  details?: FieldError[];
 }
 
-/** Maps every thrown thing to `{statusCode, code, message, requestId}`; logs only 5xx as errors. */
+/**
+ * Maps every thrown thing to `{statusCode, code, message, requestId, details?}`; logs 5xx as
+ * errors, and database errors that bad input caused as warnings (validation missed them).
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
@@ -38,7 +49,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const body = toErrorBody(exception);
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId: request.id }, body.message);
+    } else if (databaseInputError(exception)) {
+      this.logger.warn({ err: exception, requestId: request.id }, `database refused a value from the request: ${body.message}`);
     }
+    const retryAfter = retryAfterOf(exception);
+    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     void reply
       .status(body.statusCode)
       .header('content-type', 'application/json; charset=utf-8')
@@ -47,6 +62,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
 }
 
 export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof ValidationFailedError) {
+    return { statusCode: exception.statusCode, code: exception.code, message: exception.message, details: exception.fields };
+  }
   if (exception instanceof DomainError) {
     return { statusCode: exception.statusCode, code: exception.code, message: exception.message };
   }
@@ -54,6 +72,9 @@ export function toErrorBody(exception: unknown): ErrorBody {
     // Chatwoot's refusal is our upstream's problem, not the caller's: 502 with Chatwoot's words.
     return { statusCode: 502, code: 'CHATWOOT_ERROR', message: exception.message };
   }
+  // PostgreSQL unreachable (restart, failover): 503 DATABASE_UNAVAILABLE with Retry-After, not a 500.
+  const unavailable = asServiceUnavailable(exception);
+  if (unavailable) return { statusCode: 503, code: unavailable.code, message: unavailable.message };
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();
     const response = exception.getResponse();
@@ -71,6 +92,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
     }
     // Nest re-wraps Fastify's body parser errors as plain HttpExceptions, dropping their code.
     if (statusCode === 400 && /not valid JSON|cannot be empty when content-type/i.test(message)) code = 'MALFORMED_JSON';
+    if (statusCode === 415 && message === 'Unsupported Media Type') message = UNSUPPORTED_MEDIA_TYPE;
     return { statusCode, code, message };
   }
   const fastifyError = exception as { statusCode?: unknown; code?: unknown; message?: unknown };
@@ -81,10 +103,18 @@ export function toErrorBody(exception: unknown): ErrorBody {
       fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
         ? 'MALFORMED_JSON'
         : (STATUS_CODES[statusCode] ?? `HTTP_${statusCode}`);
-    return { statusCode, code, message: String(fastifyError.message ?? 'Bad request') };
+    const message = String(fastifyError.message ?? 'Bad request');
+    return {
+      statusCode,
+      code,
+      message: statusCode === 415 && message === 'Unsupported Media Type' ? UNSUPPORTED_MEDIA_TYPE : message,
+    };
   }
   if (exception instanceof SyntaxError) {
     return { statusCode: 400, code: 'MALFORMED_JSON', message: exception.message };
   }
+  // Input-caused database errors (SQLSTATE class 22 and kin): the caller's value, not our fault.
+  const refused = databaseInputError(exception);
+  if (refused) return { statusCode: refused.statusCode, code: refused.code, message: refused.message };
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Internal server error' };
 }

@@ -51,7 +51,17 @@ export class ForbiddenError extends DomainError {
 }
 
 export class TooManyRequestsError extends DomainError {
-  constructor(message = 'Too many requests', code = 'RATE_LIMITED') {
+  constructor(
+    message = 'Too many requests',
+    code = 'RATE_LIMITED',
+    /** Whole seconds until the caller may try again; sent as the `Retry-After` header. */
+    readonly retryAfterSeconds = 60,
+  ) {
     super(429, code, message);
   }
+}
+
+/** The `Retry-After` value (seconds) for an error that has one: every 429 we send carries it. */
+export function tooManyRequestsRetryAfter(error: unknown): number | undefined {
+  return error instanceof TooManyRequestsError ? Math.max(1, Math.ceil(error.retryAfterSeconds)) : undefined;
 }

@@ -18,6 +18,8 @@ export interface DomainEvents {
     currency: string;
     placedAt: string;
     discountCode?: string | null;
+    /** The storefront session (tracker.js) the order was placed in, if the platform passed it on. */
+    sessionId?: string | null;
   };
   /** contacts: a customer's cart changed. */
   'cart.changed': { storeId: string; customerId: string };

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setErrorCode } from '../../observability/request-log';
 import { toErrorBody } from '../errors/all-exceptions.filter';
+import { retryAfterOf } from '../errors/service-unavailable';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -64,9 +65,15 @@ const JSON_HEADERS = {
 };
 
 /** Writes a JSON answer; an error becomes `{statusCode, code, message, requestId}`. */
-export function writeJson(res: ServerResponse, requestId: string, status: number, body: unknown): void {
+export function writeJson(
+  res: ServerResponse,
+  requestId: string,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...JSON_HEADERS, 'x-request-id': requestId, 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...JSON_HEADERS, ...headers, 'x-request-id': requestId, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -76,6 +83,13 @@ export function writeError(res: ServerResponse, requestId: string, error: unknow
   // The request was not (fully) read: do not keep a connection whose stream state is unknown.
   if (body.statusCode === 413) res.shouldKeepAlive = false;
   setErrorCode(res, body.code);
-  writeJson(res, requestId, body.statusCode, { ...body, requestId });
+  const retryAfter = retryAfterOf(error);
+  writeJson(
+    res,
+    requestId,
+    body.statusCode,
+    { ...body, requestId },
+    retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {},
+  );
   return body.statusCode;
 }

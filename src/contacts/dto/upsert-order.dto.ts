@@ -10,6 +10,7 @@ import {
   IsOptional,
   IsString,
   Length,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -17,6 +18,9 @@ import {
 } from 'class-validator';
 import { ORDER_STATUSES, type OrderStatus } from '../attributes/order-stats';
 import { LineItemDto } from './line-item.dto';
+
+/** The shape of tracker.js session ids (the tracking intake checks the same). */
+const SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 export class UpsertOrderDto {
   @ApiProperty({ example: 'cust-1001' })
@@ -51,6 +55,19 @@ export class UpsertOrderDto {
   @IsString()
   @MaxLength(100)
   discountCode?: string;
+
+  // --- storefront session (chat-to-sale attribution of anonymous chats) ---
+  @ApiPropertyOptional({
+    example: '3f9c2d7a41b84e5f9a0c6d2e8b7f1a35',
+    description:
+      "The storefront session the order was placed in: tracker.js's session id (`window.chatwootTracker.sessionId()`, " +
+      'cookie `cwb_sid`), carried with the cart like a cart attribute. An anonymous chat in that session is then credited ' +
+      'with the order. Once sent it is kept when later versions of the order omit it.',
+  })
+  @IsOptional()
+  @Matches(SESSION_ID, { message: 'sessionId must be 8-64 characters of A-Z, a-z, 0-9, _ or -' })
+  sessionId?: string;
+  // --- end storefront session ---
 
   @ApiProperty({ type: [LineItemDto] })
   @IsArray()

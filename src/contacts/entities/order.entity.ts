@@ -30,4 +30,8 @@ export class Order {
 
   @Column('text', { nullable: true })
   discountCode: string | null;
+
+  /** The storefront session (tracker.js) the order was placed in, when the platform passed it on. */
+  @Column('text', { nullable: true })
+  sessionId: string | null;
 }

@@ -3,7 +3,8 @@
   'use strict';
 
   var meta = document.querySelector('meta[name="chatwoot-origin"]');
-  var CHATWOOT_ORIGIN = meta ? meta.getAttribute('content') : '';
+  // Chatwoot's dashboard origin (CHATWOOT_FRONTEND_URL), not its API URL: appContext comes from the dashboard window.
+  var DASHBOARD_ORIGIN = meta ? meta.getAttribute('content') : '';
   var TOKEN = new URLSearchParams(window.location.search).get('token') || '';
   var app = document.getElementById('app');
   var state = { accountId: null, contactId: null, conversationId: null, agent: null, context: null, loadedFor: null };
@@ -93,7 +94,7 @@
 
   // ---- Chatwoot protocol ----------------------------------------------------------------------
   window.addEventListener('message', function (event) {
-    if (event.origin !== CHATWOOT_ORIGIN) return;
+    if (!DASHBOARD_ORIGIN || event.origin !== DASHBOARD_ORIGIN) return;
     if (event.source && event.source !== window.parent) return;
     if (typeof event.data !== 'string') return;
     var message;

@@ -29,4 +29,8 @@ export class TrackedOrder {
 
   @Column('timestamptz')
   updatedAt: Date;
+
+  /** The storefront session the order was placed in (tracker.js `cwb_sid`), if the platform sent it. */
+  @Column('text', { nullable: true })
+  sessionId: string | null;
 }

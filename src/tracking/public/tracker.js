@@ -3,6 +3,16 @@
  *
  * <script src="https://bridge.example/tracker.js" data-website-token="..." data-customer-id="optional" async></script>
  *
+ * Signed-in visitors: render what GET /v1/stores/:storeId/customers/:customerId/widget-identity
+ * returns into data-customer-id, data-identifier-hash and data-customer-name / data-customer-email;
+ * once the widget is ready the tracker calls window.$chatwoot.setUser(identifier, {identifier_hash,
+ * name, email}), which inboxes with identity validation (hmac_mandatory) require.
+ *
+ * The session id goes into the conversation custom attribute `bridge_session_id` only while no
+ * conversation exists: the SDK then keeps it pending and applies it when the conversation is
+ * created. Once one exists, setConversationCustomAttributes would REPLACE the whole hash (pre-chat
+ * answers, agents' keys), so the tracker never calls it again for that visitor.
+ *
  * Keeps an anonymous first-party session id (cookie `cwb_sid`, localStorage fallback, new id
  * after 30 minutes of inactivity), listens to the Chatwoot widget's window events, records page
  * and product views, and posts batches to POST /v1/tracking/events with navigator.sendBeacon
@@ -19,6 +29,7 @@
   var PUBLIC_URL = '__CHATWOOT_BRIDGE_PUBLIC_URL__';
   var COOKIE = 'cwb_sid';
   var STORAGE_KEY = 'cwb_session';
+  var CONVERSATION_KEY = 'cwb_conversation';
   var IDLE_MS = 30 * 60 * 1000;
   var FLUSH_EVERY_MS = 5000;
   var MAX_BATCH = 50;
@@ -49,6 +60,12 @@
     var endpoint = endpointBase.replace(/\/+$/, '') + '/v1/tracking/events';
 
     var customerId = data.customerId || null;
+    var identity = {
+      hash: data.identifierHash || null,
+      name: data.customerName || null,
+      email: data.customerEmail || null,
+    };
+    var identifiedAs = null;
     var queue = [];
     var seenMessages = {};
     var seenProducts = {};
@@ -96,6 +113,23 @@
 
     var sessionId = null;
     var lastActivity = 0;
+
+    // Whether this visitor has a widget conversation (seen on this or an earlier page).
+    var conversationExists = false;
+    try {
+      conversationExists = window.localStorage.getItem(CONVERSATION_KEY) === '1';
+    } catch (e) {
+      // storage disabled: only what this page sees
+    }
+    var markConversation = function (exists) {
+      conversationExists = exists;
+      try {
+        if (exists) window.localStorage.setItem(CONVERSATION_KEY, '1');
+        else window.localStorage.removeItem(CONVERSATION_KEY);
+      } catch (e) {
+        // storage disabled
+      }
+    };
 
     // The cookie's max-age is the inactivity window itself: it expires when the visitor idles.
     var touchSession = function () {
@@ -179,16 +213,34 @@
       if (widgetLoaded && attachedFor !== sid) attachSession();
     };
 
-    // Ties the conversation (or, without one, the contact) to this session, for attribution.
+    // Ties the next conversation (or, with an SDK without conversation attributes, the contact) to
+    // this session, for attribution. Only while no conversation exists: the SDK keeps the value
+    // pending (merged with other pending keys) and applies it at creation; on an existing
+    // conversation the call would replace every custom attribute it has.
     var attachSession = safe(function () {
       var cw = window.$chatwoot;
       var sid = sessionId || touchSession();
-      if (!cw) return;
+      if (!cw || conversationExists) return;
       var attributes = { bridge_session_id: sid };
       if (typeof cw.setConversationCustomAttributes === 'function') cw.setConversationCustomAttributes(attributes);
       else if (typeof cw.setCustomAttributes === 'function') cw.setCustomAttributes(attributes);
       else return;
       attachedFor = sid;
+    });
+
+    // Identity validation: the storefront's server computed identifier_hash (never the hmac_token).
+    var identifyWidget = safe(function () {
+      var cw = window.$chatwoot;
+      if (!cw || typeof cw.setUser !== 'function' || !customerId || !identity.hash) return;
+      // The SDK refuses a user without one of name, email, avatar_url.
+      if (!identity.name && !identity.email) return;
+      var key = customerId + '\n' + identity.hash;
+      if (identifiedAs === key) return;
+      var user = { identifier_hash: identity.hash };
+      if (identity.name) user.name = identity.name;
+      if (identity.email) user.email = identity.email;
+      cw.setUser(customerId, user);
+      identifiedAs = key;
     });
 
     var productView = safe(function (productId) {
@@ -222,6 +274,7 @@
       var elapsed = window.performance && typeof performance.now === 'function' ? Math.round(performance.now()) : null;
       if (elapsed !== null && elapsed >= 0 && elapsed <= MAX_LOAD_TIME_MS) extra.loadTimeMs = elapsed;
       track('widget_loaded', extra);
+      identifyWidget();
       attachSession();
     });
 
@@ -232,10 +285,11 @@
         if (seenMessages[message.id]) return;
         seenMessages[message.id] = true;
       }
+      // A message of the widget's current conversation: from now on, hands off its attributes.
+      markConversation(true);
       var kind = message.message_type;
       if (kind === 0 || kind === 'incoming') {
         track('message_sent');
-        attachSession();
       } else if (kind === 1 || kind === 3 || kind === 'outgoing' || kind === 'template') {
         track('message_received');
       }
@@ -252,11 +306,16 @@
       track('widget_closed');
     });
     listen('chatwoot:on-message', onMessage);
-    listen('chatwoot:on-start-conversation', function () {
+    listen('chatwoot:on-start-conversation', function (e) {
       track('conversation_started');
-      // Conversation attributes need a conversation: set them again now that one exists.
-      attachedFor = null;
-      attachSession();
+      // hasConversation false: the widget has none yet, so a call now stays pending until the
+      // first message creates it. true: an earlier conversation is still the widget's current
+      // one; setting attributes now could replace its hash, so leave it.
+      if (e && e.detail && e.detail.hasConversation === false) {
+        markConversation(false);
+        attachedFor = null;
+        attachSession();
+      }
     });
     listen('chatwoot:error', function () {
       state.errors++;
@@ -289,8 +348,16 @@
       productView: productView,
       pageView: pageView,
       flush: flush,
-      identify: safe(function (id) {
+      // identify(customerId, {identifierHash, name, email}): the same as the data attributes.
+      identify: safe(function (id, widgetIdentity) {
         customerId = id === undefined || id === null || id === '' ? null : String(id).slice(0, 128);
+        var given = widgetIdentity || {};
+        identity = {
+          hash: given.identifierHash || null,
+          name: given.name || null,
+          email: given.email || null,
+        };
+        if (widgetLoaded) identifyWidget();
       }),
       sessionId: function () {
         return sessionId || touchSession();
@@ -305,6 +372,7 @@
     if (window.$chatwoot && window.$chatwoot.hasLoaded) {
       widgetLoaded = true;
       track('widget_loaded');
+      identifyWidget();
       attachSession();
     }
     if (existing && Array.isArray(existing.q)) {

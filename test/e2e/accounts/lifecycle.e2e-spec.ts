@@ -5,6 +5,8 @@ import { DriftRepairService } from '../../../src/accounts/drift-repair.service';
 import { ChatwootAccountLink } from '../../../src/accounts/entities/chatwoot-account-link.entity';
 import { Store } from '../../../src/accounts/entities/store.entity';
 import { StoreDirectory } from '../../../src/accounts/store-directory.service';
+import { ESCALATED_LABEL } from '../../../src/context/escalation.service';
+import { LOW_CSAT_LABEL } from '../../../src/webhooks/conversation-effects.service';
 import { JobQueue } from '../../../src/jobs/job-queue.service';
 import { eventually } from '../../support/eventually';
 import { startTestApp, type TestApp } from '../../support/test-app';
@@ -84,6 +86,8 @@ describe('store lifecycle', () => {
         welcome_title: 'Hallo',
         welcome_tagline: 'Wir helfen',
         hmac_mandatory: true,
+        // The widget's frame-ancestors follow the website, or the widget is blocked on the new domain.
+        allowed_domains: 'renamed.example.test,www.renamed.example.test',
       });
     });
 
@@ -172,7 +176,9 @@ describe('store lifecycle', () => {
       subscriptions: ['message_created'],
     });
     t.fake.state.deleteDashboardApp(accountId, before.dashboardApps[0].id);
-    t.fake.state.updateInbox(accountId, before.inboxes[0].id, { channel: { hmac_mandatory: false, widget_color: '#ff0000' } });
+    t.fake.state.updateInbox(accountId, before.inboxes[0].id, {
+      channel: { hmac_mandatory: false, widget_color: '#ff0000', allowed_domains: 'old-shop.example.test' },
+    });
     t.fake.state.updateAccount(accountId, { status: 'suspended' });
 
     const repaired = await t.request('POST', '/v1/stores/drift-1/chatwoot/repair');
@@ -186,7 +192,12 @@ describe('store lifecycle', () => {
     expect(after.webhooks[0].url).toBe(`${t.url}/v1/webhooks/chatwoot/drift-1`);
     expect(after.webhooks[0].subscriptions).toHaveLength(8);
     expect(after.dashboardApps).toHaveLength(1);
-    expect(after.inboxes[0].channel).toMatchObject({ hmac_mandatory: true, widget_color: '#112233' });
+    expect(after.inboxes[0].channel).toMatchObject({
+      hmac_mandatory: true,
+      widget_color: '#112233',
+      allowed_domains: 'drift-1.example.test,www.drift-1.example.test',
+    });
+    expect(repaired.body.changes.find((c: { kind: string }) => c.kind === 'inbox_settings').detail).toContain('allowed_domains');
     const contextToken = new URL(String(after.dashboardApps[0].content[0].url)).searchParams.get('token')!;
     expect((await t.get(StoreDirectory).findByContextToken(contextToken))?.id).toBe('drift-1');
 
@@ -227,7 +238,7 @@ describe('store lifecycle', () => {
     expect(after.inboxes).toHaveLength(1);
     expect(after.inboxes[0].id).not.toBe(before.inboxes[0].id);
     expect(after.teams.map((team) => team.name).sort()).toEqual(['managers', 'vip']);
-    expect(after.labels.map((label) => label.title).sort()).toEqual(['escalated', 'vip']);
+    expect(after.labels.map((label) => label.title).sort()).toEqual(['escalated', 'low-csat', 'vip']);
     expect(after.definitions).toHaveLength(before.definitions.length);
     expect(after.webhooks).toHaveLength(1);
     expect(after.dashboardApps).toHaveLength(1);
@@ -314,6 +325,36 @@ describe('store lifecycle', () => {
     expect(unordered.status).toBe(400);
     expect(unordered.body.code).toBe('INVALID_SETTINGS');
     expect((await t.request('GET', '/v1/stores/settings-1/settings')).body.tiers.silver).toBe(20_000);
+  });
+
+  it('defines every label the service attaches: drift repair re-creates a missing one, a rule label is added', async () => {
+    const view = await createStore(t, 'labels-1');
+    const accountId: number = view.chatwoot.accountId;
+    const titles = () =>
+      accountObjects(t.fake, accountId)
+        .labels.map((l) => l.title)
+        .sort();
+    // The labels the attaching code uses (escalation, low CSAT, the default VIP rule).
+    expect(titles()).toEqual(expect.arrayContaining([ESCALATED_LABEL, LOW_CSAT_LABEL, 'vip']));
+
+    const lowCsat = accountObjects(t.fake, accountId).labels.find((l) => l.title === LOW_CSAT_LABEL)!;
+    t.fake.state.labels.delete(lowCsat.id);
+    const repaired = await t.request('POST', '/v1/stores/labels-1/chatwoot/repair');
+    expect(repaired.body.changes).toEqual([{ kind: 'labels', detail: `created label ${LOW_CSAT_LABEL}` }]);
+    expect(titles()).toContain(LOW_CSAT_LABEL);
+
+    const updated = await t.request('PUT', '/v1/stores/labels-1/settings', {
+      body: { autoAssignment: [{ tiers: ['Gold'], team: 'vip', labels: ['Gold-Customer', 'vip'] }] },
+    });
+    expect(updated.status).toBe(200);
+    await eventually(() => expect(titles()).toContain('gold-customer'));
+    expect(titles().filter((title) => title === 'vip')).toHaveLength(1);
+
+    const refused = await t.request('PUT', '/v1/stores/labels-1/settings', {
+      body: { autoAssignment: [{ tiers: ['Gold'], labels: ['needs review'] }] },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/label may hold only letters/);
   });
 });
 

@@ -7,7 +7,11 @@ import { seedStore, type SeededStore } from '../../support/seed-store';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 const CUSTOMERS = 3000;
-const ENV = { CHATWOOT_BUDGET_PER_WINDOW: '100000', CONTACT_SYNC_RATE_PER_MINUTE: '5' };
+const ENV = {
+  CHATWOOT_BUDGET_PER_WINDOW: '100000',
+  CONTACT_SYNC_RATE_PER_MINUTE: '100000',
+  PLATFORM_INGEST_RATE_PER_MINUTE: '5',
+};
 
 describe('contacts: bulk sync runs', () => {
   let fake: FakeChatwoot;
@@ -123,7 +127,7 @@ describe('contacts: bulk sync runs', () => {
     expect(due.started).toEqual([s.storeId]);
   });
 
-  it('limits contact sync requests per store', async () => {
+  it('limits platform requests per store (PLATFORM_INGEST_RATE_PER_MINUTE)', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await t.request('POST', '/v1/stores/limited-store/contacts/sync')).status);
     expect(statuses.slice(0, 5)).toEqual([404, 404, 404, 404, 404]);

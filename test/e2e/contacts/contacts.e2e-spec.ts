@@ -103,10 +103,10 @@ describe('contacts: ingestion, attributes and sync to Chatwoot', () => {
     const v1 = next();
     await put('/orders/m-flip', order('mix', { status: 'refunded', totalAmount: 99_000, updatedAt: v1 }));
     const stale = await put('/orders/m-flip', order('mix', { status: 'paid', totalAmount: 99_000, updatedAt: v2 }));
-    expect(stale.body).toEqual({ applied: false });
+    expect(stale.body).toEqual({ applied: false, reason: expect.stringContaining('Ignored as stale') });
     // The same version twice is a no-op too.
     const same = await put('/orders/m-flip', order('mix', { status: 'paid', totalAmount: 99_000, updatedAt: v1 }));
-    expect(same.body).toEqual({ applied: false });
+    expect(same.body).toEqual({ applied: false, reason: expect.stringContaining('Ignored as stale') });
 
     const attrs = await data.getAttributes(s.storeId, 'mix');
     expect(attrs).toMatchObject({
@@ -145,7 +145,7 @@ describe('contacts: ingestion, attributes and sync to Chatwoot', () => {
     // A replay (same version) is not applied; a newer version with the same data is, and syncs nothing.
     const body = customer({ email: 'mix@example.test' });
     expect((await put('/customers/mix', body)).body).toEqual({ applied: true });
-    expect((await put('/customers/mix', body)).body).toEqual({ applied: false });
+    expect((await put('/customers/mix', body)).body).toMatchObject({ applied: false });
     await eventually(async () => {
       expect(await metric(/^contacts_synced_total\{result="unchanged"\}/)).toBeGreaterThan(unchangedBefore);
     }, 15_000);
@@ -197,6 +197,29 @@ describe('contacts: ingestion, attributes and sync to Chatwoot', () => {
     await eventually(async () => expect((await data.getCustomer(s.storeId, 'dup'))?.contactId).toBe(existing.id));
   });
 
+  it('finds the existing contact behind a full page of near matches (Chatwoot search is a paged substring match)', async () => {
+    // 16 contacts whose e-mail contains the customer's, found first by `email ILIKE %q%`, then the exact one.
+    for (let i = 0; i < 16; i++) {
+      t.fake.state.createContact(s.accountId, { name: `Near ${i}`, email: `x${i}page@example.test` }, { silent: true });
+    }
+    const existing = t.fake.state.createContact(
+      s.accountId,
+      { name: 'Page visitor', email: 'page@example.test' },
+      { silent: true },
+    );
+    await put('/customers/paged', customer({ email: 'page@example.test', phone: undefined, name: 'Paige' }));
+    await eventually(
+      () => expect(t.fake.state.contacts.get(existing.id)?.custom_attributes.customer_tier).toBe('Bronze'),
+      15_000,
+    );
+    expect(t.fake.state.contacts.get(existing.id)?.identifier).toBe('paged');
+    expect(contactsOf().filter((c) => c.email === 'page@example.test')).toHaveLength(1);
+    const pages = t.fake.requests.filter(
+      (r) => r.accountId === s.accountId && r.path.endsWith('/contacts/search') && r.query.q === 'page@example.test',
+    );
+    expect(pages.map((r) => String(r.query.page))).toEqual(['1', '2']);
+  });
+
   it('recreates a contact deleted in Chatwoot', async () => {
     await syncIdle();
     const old = contactFor('dup')!;
@@ -238,7 +261,12 @@ describe('contacts: ingestion, attributes and sync to Chatwoot', () => {
     const same = await t.request('POST', `/v1/stores/${s.storeId}/contacts/merge`, {
       body: { primaryContactId: primary.id, duplicateContactId: primary.id },
     });
+    // Chatwoot would answer 200 with the contact and change nothing (ContactMergeAction returns
+    // early); we refuse before calling it, so no audit record claims a merge that did not happen.
     expect(same.status).toBe(400);
+    expect(same.body.code).toBe('SAME_CONTACT');
+    expect(t.fake.requests.filter((r) => r.path.endsWith('/actions/contact_merge'))).toHaveLength(1);
+    expect(await t.get(DataSource).query('select 1 from contact_merges where store_id = $1', [s.storeId])).toHaveLength(1);
     const gone = await t.request('POST', `/v1/stores/${s.storeId}/contacts/merge`, {
       body: { primaryContactId: primary.id, duplicateContactId: duplicate.id },
     });

@@ -181,10 +181,12 @@ describe('context API', () => {
     const res = await get(a, base(a, bobContact));
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('CONTACT_NOT_FOUND');
-    expect(res.text).not.toMatch(/Bob|bob@/);
+    // The request id is a random UUID (it can contain "b-1"): look at everything but it.
+    const withoutRequestId = (body: Record<string, unknown>) => JSON.stringify({ ...body, requestId: undefined });
+    expect(withoutRequestId(res.body)).not.toMatch(/Bob|bob@/);
     const orders = await get(a, `${base(a, bobContact)}/orders`);
     expect(orders.status).toBe(404);
-    expect(orders.text).not.toMatch(/Bob|b-1/);
+    expect(withoutRequestId(orders.body)).not.toMatch(/Bob|b-1/);
   });
 
   it('reflects a new order after the order.changed event (cache invalidated)', async () => {
@@ -245,6 +247,9 @@ describe('context API', () => {
     });
     // Counts the statements issued on behalf of one request only (background jobs run in other async contexts).
     const count = async (contactId: number) => {
+      // Warm the short-lived store lookup first: seeding can outlast its TTL, and then only the
+      // first count would pay for it. The context cache (what is measured) is cleared after.
+      await get(a, base(a, contactId));
       t.get(ContextCacheService).clear();
       const scope = new AsyncLocalStorage<{ queries: number }>();
       const proto = Object.getPrototypeOf(db.createQueryRunner()) as { query: (...args: unknown[]) => Promise<unknown> };

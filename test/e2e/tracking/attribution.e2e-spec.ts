@@ -189,6 +189,59 @@ describe('chat-to-sale attribution and tracking data lifecycle', () => {
     );
   });
 
+  it('credits a guest order carrying the session id to the anonymous chat whose webhook carried it', async () => {
+    const store = await seedStore(t);
+    const sessionId = 'sess-guest-0001';
+    // The widget created the conversation with the pending bridge_session_id (as tracker.js sets it);
+    // Chatwoot's conversation_created carries custom_attributes, pre-chat keys included.
+    const contact = t.fake.state.createContact(store.accountId, { name: 'Visitor' });
+    const convo = t.fake.state.createConversation(store.accountId, {
+      contactId: contact.id,
+      inboxId: store.inboxId,
+      customAttributes: { bridge_session_id: sessionId, prechat_topic: 'sizes' },
+    });
+    await eventually(async () => {
+      const rows = await db.query('select session_id from tracked_conversations where store_id = $1 and display_id = $2', [
+        store.storeId,
+        convo.display_id,
+      ]);
+      expect(rows).toEqual([{ session_id: sessionId }]);
+    });
+    const placedAt = new Date(Date.now() + 2_000).toISOString();
+    const body = {
+      customerId: 'guest-1',
+      status: 'paid',
+      currency: 'EUR',
+      totalAmount: 1_990,
+      placedAt,
+      updatedAt: placedAt,
+      items: [],
+    };
+    const put = await t.request('PUT', `/v1/stores/${store.storeId}/orders/o-guest`, { body: { ...body, sessionId } });
+    expect(put.status).toBe(200);
+    await eventually(async () =>
+      expect(await attribution(store, 'o-guest')).toMatchObject({ conversation_display_id: convo.display_id, match: 'session' }),
+    );
+    // A later version of the order without the session keeps it (and the credit).
+    const later = new Date(Date.now() + 5_000).toISOString();
+    const again = await t.request('PUT', `/v1/stores/${store.storeId}/orders/o-guest`, {
+      body: { ...body, status: 'shipped', updatedAt: later },
+    });
+    expect(again.status).toBe(200);
+    await settled();
+    expect(await attribution(store, 'o-guest')).toMatchObject({ conversation_display_id: convo.display_id, match: 'session' });
+    const [stored] = await db.query('select session_id from orders where store_id = $1 and order_id = $2', [
+      store.storeId,
+      'o-guest',
+    ]);
+    expect(stored).toEqual({ session_id: sessionId });
+
+    // Only a tracker session id's shape is accepted.
+    const bad = await t.request('PUT', `/v1/stores/${store.storeId}/orders/o-bad`, { body: { ...body, sessionId: 'x y' } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('sessionId');
+  });
+
   describe('POST /v1/stores/:storeId/attributions', () => {
     it('needs the platform key', async () => {
       const store = await seedStore(t);

@@ -186,8 +186,8 @@ describe('storefront tracking intake', () => {
         [{ type: 'widget_opened', at: 'yesterday' }, /events\.0\.at must be a valid ISO 8601/],
         [{ type: 'widget_loaded', at: iso(), loadTimeMs: 120_001 }, /events\.0\.loadTimeMs must not be greater than 120000/],
         [{ type: 'widget_loaded', at: iso(), loadTimeMs: -1 }, /events\.0\.loadTimeMs must not be less than 0/],
-        [{ type: 'page_view', at: iso() }, /events\.0\.url must be a URL/],
-        [{ type: 'product_view', at: iso() }, /events\.0\.productId must be a string/],
+        [{ type: 'page_view', at: iso() }, /events\.0\.url is required/],
+        [{ type: 'product_view', at: iso() }, /events\.0\.productId is required/],
         [{ type: 'widget_opened', at: iso(), secret: 1 }, /events\.0\.property secret should not exist/],
       ];
       for (const [event, message] of cases) {

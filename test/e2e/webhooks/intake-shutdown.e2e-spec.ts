@@ -42,7 +42,7 @@ describe('webhook intake during shutdown', () => {
   let s: SeededStore;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { WEBHOOK_RATE_PER_MINUTE: '1000000' } });
+    t = await startTestApp();
     s = await seedStore(t);
   });
 

@@ -224,7 +224,7 @@ describe('Chatwoot webhooks', () => {
       expect(form.body).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
       expect(form.body.requestId).toBe(form.headers['x-request-id']);
 
-      const huge = JSON.stringify({ event: 'message_created', content: 'x'.repeat(t.config.BODY_LIMIT_BYTES) });
+      const huge = JSON.stringify({ event: 'message_created', content: 'x'.repeat(t.config.WEBHOOK_BODY_LIMIT_BYTES) });
       const tooLarge = await t.request('POST', url, {
         auth: null,
         payload: huge,
@@ -253,6 +253,24 @@ describe('Chatwoot webhooks', () => {
         );
       for (const status of [200, 413, 415, 400]) expect(metrics.text).toMatch(observed(status));
       expect(await deliveriesCount(s.storeId)).toBeGreaterThan(0);
+    });
+
+    it('accepts an email delivery of several MB, above the JSON API body limit', async () => {
+      const contact = newContact('cust-email');
+      const displayId = await newConversation(contact.id);
+      // Email inboxes carry the HTML body in content_attributes (app/models/message.rb).
+      const html = `<html><body>${'<p>Quoted thread line</p>'.repeat(150_000)}</body></html>`;
+      expect(html.length).toBeGreaterThan(3 * t.config.BODY_LIMIT_BYTES);
+      const before = t.fake.deliveries.length;
+      t.fake.state.addMessage(s.accountId, displayId, {
+        messageType: 'incoming',
+        content: 'Please see below',
+        contentAttributes: { email: { html_content: { full: html } } },
+      });
+      await t.fake.flushWebhooks();
+      const created = t.fake.deliveries.slice(before).filter((d) => d.event === 'message_created');
+      expect(created.map((d) => d.status)).toEqual([200]);
+      await eventually(async () => expect((await conversation(displayId)).body).toMatchObject({ incomingCount: 1 }));
     });
 
     it('applies a delivery sent three times once', async () => {
@@ -337,10 +355,8 @@ describe('Chatwoot webhooks', () => {
         }
       });
       const { body } = await conversation(displayId);
-      expect(body).toMatchObject({ status: 'open', assigneeId: agentId });
-      // The conversation really was resolved and reopened once; whether that reopen is seen
-      // depends on which delivery a worker picks first, but it is never counted twice.
-      expect(body.reopenCount).toBeLessThanOrEqual(1);
+      // The resolution and the reopen are counted once, whichever delivery a worker picks first.
+      expect(body).toMatchObject({ status: 'open', assigneeId: agentId, reopenCount: 1 });
     });
 
     it('records assignment, first response, resolution, reopen and CSAT', async () => {
@@ -397,6 +413,95 @@ describe('Chatwoot webhooks', () => {
       expect(analytics.body.firstResponseSeconds.count).toBeGreaterThanOrEqual(1);
       expect(analytics.body.resolved).toBeGreaterThanOrEqual(1);
       expect(analytics.body.agents.some((a: { assigneeId: number }) => a.assigneeId === agentId)).toBe(true);
+    });
+
+    it('counts a resolution that was reopened before Chatwoot built any payload showing it', async () => {
+      const contact = newContact('cust-fast');
+      const displayId = await newConversation(contact.id);
+      await eventually(async () => expect((await conversation(displayId)).status).toBe(200));
+      // Both changes happen before Chatwoot's jobs run: every delivery says `open`, and only
+      // changed_attributes of conversation_updated record the resolution.
+      const resolvedAt = t.fake.state.setStatus(s.accountId, displayId, 'resolved').updated_at.getTime();
+      t.fake.state.setStatus(s.accountId, displayId, 'open');
+      await t.fake.flushWebhooks();
+      const statuses = t.fake.deliveries.filter((d) => d.event === 'conversation_status_changed').slice(-2);
+      expect(statuses.map((d) => d.status)).toEqual([200, 200]);
+      await eventually(async () => {
+        const { body } = await conversation(displayId);
+        expect(body).toMatchObject({ status: 'open', reopenCount: 1 });
+        expect(Date.parse(body.resolvedAt)).toBe(resolvedAt);
+        expect(body.resolutionSeconds).toBeGreaterThanOrEqual(0);
+      });
+
+      // The same change delivered again (a replay, or the reconciliation's view) counts nothing twice.
+      const updated = t.fake.state.buildConversationPayload(s.accountId, displayId, 'conversation_updated', [
+        { status: { previous_value: 'open', current_value: 'resolved' } },
+        { updated_at: { previous_value: null, current_value: new Date(resolvedAt).toISOString() } },
+      ]);
+      await t.fake.sendWebhook(s.accountId, updated);
+      await t.fake.sendWebhook(s.accountId, updated);
+      await eventually(async () => {
+        const open = (await db.query(
+          "select id from webhook_deliveries where store_id = $1 and state in ('pending', 'processing')",
+          [s.storeId],
+        )) as unknown[];
+        expect(open).toHaveLength(0);
+      });
+      expect((await conversation(displayId)).body).toMatchObject({ status: 'open', reopenCount: 1 });
+    });
+
+    it('stores an agent bot assignee as no agent', async () => {
+      const contact = newContact('cust-bot');
+      const displayId = await newConversation(contact.id);
+      const bot = t.fake.state.createAgentBot(s.accountId, { name: 'Order bot' });
+      t.fake.state.assign(s.accountId, displayId, { assigneeId: agentId });
+      await t.fake.flushWebhooks();
+      await eventually(async () => expect((await conversation(displayId)).body).toMatchObject({ assigneeId: agentId }));
+
+      // Handing the conversation to a bot clears the agent; meta.assignee is then the bot.
+      t.fake.state.assign(s.accountId, displayId, { agentBotId: bot.id });
+      await t.fake.flushWebhooks();
+      await eventually(async () => {
+        const open = (await db.query(
+          "select id from webhook_deliveries where store_id = $1 and state in ('pending', 'processing')",
+          [s.storeId],
+        )) as unknown[];
+        expect(open).toHaveLength(0);
+        expect((await conversation(displayId)).body.assigneeId).toBeNull();
+      });
+    });
+
+    it('counts only a human reply as first response, not campaign or automation messages', async () => {
+      const contact = newContact('cust-campaign');
+      const displayId = await newConversation(contact.id);
+      const state = t.fake.state;
+      // A campaign message is sent as the campaign's sender, a User, marked with campaign_id.
+      state.addMessage(s.accountId, displayId, {
+        messageType: 'outgoing',
+        content: 'Spring sale: 20% off',
+        senderUserId: agentId,
+        additionalAttributes: { campaign_id: 3 },
+      });
+      state.addMessage(s.accountId, displayId, { messageType: 'incoming', content: 'Does it apply to shoes?' });
+      // An automation rule's message (here posted with a user token, so the sender is a User).
+      state.addMessage(s.accountId, displayId, {
+        messageType: 'outgoing',
+        content: 'Thanks, an agent will answer shortly',
+        senderUserId: agentId,
+        contentAttributes: { automation_rule_id: 7 },
+      });
+      await t.fake.flushWebhooks();
+      await eventually(async () =>
+        expect((await conversation(displayId)).body).toMatchObject({ outgoingCount: 2, firstResponseAt: null }),
+      );
+
+      const reply = state.addMessage(s.accountId, displayId, { messageType: 'outgoing', content: 'Yes!', senderUserId: agentId });
+      await t.fake.flushWebhooks();
+      await eventually(async () => {
+        const { body } = await conversation(displayId);
+        expect(body.outgoingCount).toBe(3);
+        expect(Date.parse(body.firstResponseAt)).toBe(reply.created_at.getTime());
+      });
     });
 
     it('routes a Gold customer to the VIP team and notifies managers with a signed POST', async () => {
@@ -515,6 +620,57 @@ describe('Chatwoot webhooks', () => {
       expect(
         t.fake.countRequests({ method: 'GET', path: `/api/v1/accounts/${s.accountId}/conversations` }),
       ).toBeGreaterThanOrEqual(2);
+    });
+
+    it('reads a backlog of 60 changed conversations with one list request per run, and applies all of them', async () => {
+      const reconcile = t.get(WebhookReconcileService);
+      await reconcile.reconcileStore(s.storeId); // a cursor exists: this run and the next use updated_within
+      const contact = newContact('cust-backlog');
+      t.fake.webhooksEnabled = false;
+      const backlog = Array.from(
+        { length: 60 },
+        () => t.fake.state.createConversation(s.accountId, { contactId: contact.id, inboxId: s.inboxId }).display_id,
+      );
+      t.fake.webhooksEnabled = true;
+      const listPath = `/api/v1/accounts/${s.accountId}/conversations`;
+      const before = t.fake.countRequests({ method: 'GET', path: listPath });
+
+      const result = await reconcile.reconcileStore(s.storeId);
+      expect(t.fake.countRequests({ method: 'GET', path: listPath }) - before).toBe(1);
+      expect(result.pages).toBe(1);
+      expect(result.applied).toBeGreaterThanOrEqual(60);
+      const stored = (await db.query('select display_id from conversations where store_id = $1 and display_id = any($2::int[])', [
+        s.storeId,
+        backlog,
+      ])) as { display_id: number }[];
+      expect(stored).toHaveLength(60);
+      const [listed] = t.fake.requests.filter((r) => r.method === 'GET' && r.path === listPath).slice(-1);
+      expect(listed!.query.updated_within).toBeDefined();
+
+      // The next run is one request again, whatever it finds.
+      await reconcile.reconcileStore(s.storeId);
+      expect(t.fake.countRequests({ method: 'GET', path: listPath }) - before).toBe(2);
+      const metrics = await t.request('GET', '/metrics', { auth: null });
+      expect(metrics.text).toMatch(/webhook_reconcile_requests_total\{mode="updated_within"\} [1-9]/);
+    });
+
+    it('pages the first full scan of a store until Chatwoot has no more, without assuming a page size', async () => {
+      const fresh = await seedStore(t);
+      const contact = t.fake.state.createContact(
+        fresh.accountId,
+        { name: 'Full scan', identifier: 'cust-scan' },
+        { silent: true },
+      );
+      t.fake.state.silently(() => {
+        for (let i = 0; i < 60; i++)
+          t.fake.state.createConversation(fresh.accountId, { contactId: contact.id, inboxId: fresh.inboxId });
+      });
+      const result = await t.get(WebhookReconcileService).reconcileStore(fresh.storeId);
+      expect(result).toMatchObject({ pages: 3, seen: 60, applied: 60 });
+      const pages = t.fake.requests
+        .filter((r) => r.method === 'GET' && r.path === `/api/v1/accounts/${fresh.accountId}/conversations`)
+        .map((r) => r.query.page);
+      expect(pages).toEqual(['1', '2', '3']);
     });
 
     it('keeps failed deliveries inspectable and replays them', async () => {
