@@ -148,7 +148,7 @@ function defaultCode(status: number, audience: Audience, path: string): string |
     case 502:
       return 'CHATWOOT_ERROR';
     case 503:
-      return 'UNAVAILABLE';
+      return 'DATABASE_UNAVAILABLE';
     default:
       return undefined;
   }

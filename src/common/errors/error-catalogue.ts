@@ -24,6 +24,14 @@ const entries: ErrorExample[] = [
   { statusCode: 400, code: 'INVALID_STORE_ID', message: 'storeId must be 1-64 characters of A-Z, a-z, 0-9, . _ or -' },
   { statusCode: 400, code: 'INVALID_PERIOD', message: 'from (2026-12-01) must not be after to (2026-11-01)' },
   { statusCode: 400, code: 'MALFORMED_WEBHOOK', message: 'The webhook body must be a JSON object with an "event" name' },
+  { statusCode: 400, code: 'JSON_TOO_DEEP', message: 'body is nested deeper than 32 levels' },
+  { statusCode: 400, code: 'INVALID_CHARACTER', message: 'body.name contains a NUL character (U+0000), which is not accepted' },
+  {
+    statusCode: 400,
+    code: 'INVALID_VALUE',
+    message: 'A value in the request is not allowed (value out of range for type integer)',
+  },
+  { statusCode: 400, code: 'IMPORT_TOO_LARGE', message: 'An import holds at most 1000 customers and orders together' },
   { statusCode: 400, code: 'SAME_CONTACT', message: 'primaryContactId and duplicateContactId must differ' },
   { statusCode: 401, code: 'UNAUTHORIZED', message: 'A valid platform API key is required (Authorization: Bearer ...)' },
   {
@@ -60,12 +68,22 @@ const entries: ErrorExample[] = [
   { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' },
   { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported Media Type: text/plain' },
   { statusCode: 422, code: 'UNPROCESSABLE', message: 'The request is well-formed but cannot be applied' },
+  {
+    statusCode: 422,
+    code: 'CURRENCY_MISMATCH',
+    message: "Order currency USD is not the store's currency EUR; send amounts in EUR (or change the store's currency first)",
+  },
   { statusCode: 422, code: 'DISCOUNT_PERCENT_TOO_HIGH', message: 'A percent discount is capped at 20 for this store' },
   { statusCode: 422, code: 'ORDER_NOT_ATTRIBUTABLE', message: 'Order order-1001 was placed before the conversation started' },
   { statusCode: 422, code: 'MERGE_REJECTED', message: 'Chatwoot refused the merge: contacts belong to different accounts' },
   { statusCode: 429, code: 'RATE_LIMITED', message: 'Too many contact syncs: at most 1000 per 60 s; retry in 12 s' },
   { statusCode: 502, code: 'CHATWOOT_ERROR', message: 'Chatwoot answered 422: Name has already been taken' },
-  { statusCode: 503, code: 'UNAVAILABLE', message: 'The database is not reachable right now; retry shortly' },
+  { statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable; retry shortly' },
+  {
+    statusCode: 503,
+    code: 'WEBHOOK_BACKLOG_FULL',
+    message: 'Store bloom-co has 250000 unprocessed webhook deliveries (WEBHOOK_BACKLOG_LIMIT); retry later',
+  },
 ];
 
 export const ERROR_CATALOGUE: ReadonlyMap<string, ErrorExample> = new Map(entries.map((entry) => [entry.code, entry]));
