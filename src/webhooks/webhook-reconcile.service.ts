@@ -1,4 +1,4 @@
-import { Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -35,7 +35,7 @@ export interface ReconcileResult {
  * delivery costs minutes of staleness, not lost state.
  */
 @Injectable()
-export class WebhookReconcileService implements OnModuleInit, OnModuleDestroy {
+export class WebhookReconcileService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookReconcileService.name);
   /** WEBHOOK_RECONCILE_SECONDS: the tick's period and the slot its singleton job holds. */
   readonly intervalSeconds: number;
@@ -59,8 +59,8 @@ export class WebhookReconcileService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  /** A cron expression cannot say "every N seconds" for any N, so the tick is an interval. */
-  onModuleInit(): void {
+  /** An interval (a cron expression cannot say "every N s"), started once the job queues exist. */
+  onApplicationBootstrap(): void {
     if (!this.scheduler) return;
     const timer = setInterval(() => {
       this.tick().catch((error: unknown) => this.logger.warn({ err: error }, 'reconcile tick failed'));
