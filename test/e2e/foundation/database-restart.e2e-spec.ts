@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { eventually } from '../../support/eventually';
 import { seedStore, type SeededStore } from '../../support/seed-store';
 import { startServiceProcess, type ServiceProcess } from '../../support/service-process';
 import { PLATFORM_KEY, startTestApp } from '../../support/test-app';
+import { signedDeliveryHeaders } from '../../support/signed-delivery';
 
 interface Answer {
   deliveryId: string;
@@ -22,13 +23,7 @@ interface Answer {
 function deliver(agent: Agent, url: string, store: SeededStore): Promise<Answer> {
   const deliveryId = randomUUID();
   const body = JSON.stringify({ event: 'conversation_typing_on', id: 1, account: { id: store.accountId } });
-  const timestamp = Math.floor(Date.now() / 1000);
-  const headers = {
-    'content-type': 'application/json',
-    'x-chatwoot-delivery': deliveryId,
-    'x-chatwoot-timestamp': String(timestamp),
-    'x-chatwoot-signature': `sha256=${createHmac('sha256', store.webhookSecret).update(`${timestamp}.${body}`).digest('hex')}`,
-  };
+  const headers = signedDeliveryHeaders(store.webhookSecret, body, { deliveryId });
   return new Promise((resolve) => {
     const req = httpRequest(
       `${url}/v1/webhooks/chatwoot/${store.storeId}`,

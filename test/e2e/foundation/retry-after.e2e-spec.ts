@@ -1,7 +1,7 @@
-import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedStore, type SeededStore } from '../../support/seed-store';
 import { startTestApp, type TestApp, type TestResponse } from '../../support/test-app';
+import { signedDeliveryHeaders } from '../../support/signed-delivery';
 
 /** Every 429 the service sends says, in whole seconds, when to come back. */
 function expectRetryAfter(res: TestResponse, windowSeconds: number): void {
@@ -92,16 +92,10 @@ describe('Retry-After on every kind of 429', () => {
   it('webhook intake never answers 429: WEBHOOK_RATE_PER_MINUTE paces processing, not intake', async () => {
     const deliver = () => {
       const body = JSON.stringify({ event: 'contact_updated', id: 1, account: { id: s.accountId } });
-      const timestamp = Math.floor(Date.now() / 1000);
       return t.request('POST', `/v1/webhooks/chatwoot/${s.storeId}`, {
         auth: null,
         payload: body,
-        headers: {
-          'content-type': 'application/json',
-          'x-chatwoot-delivery': randomUUID(),
-          'x-chatwoot-timestamp': String(timestamp),
-          'x-chatwoot-signature': `sha256=${createHmac('sha256', s.webhookSecret).update(`${timestamp}.${body}`).digest('hex')}`,
-        },
+        headers: signedDeliveryHeaders(s.webhookSecret, body),
       });
     };
     // Chatwoot never resends a refused delivery: beyond the pace it is still stored and acknowledged

@@ -1,4 +1,3 @@
-import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { RedisService } from '../../../src/common/redis/redis.service';
@@ -8,6 +7,7 @@ import { eventually } from '../../support/eventually';
 import { redisTestsEnabled, startRedis, type RedisHandle } from '../../support/redis-server';
 import { seedStore, type SeededStore } from '../../support/seed-store';
 import { startTestApp, type TestApp } from '../../support/test-app';
+import { signedDeliveryHeaders } from '../../support/signed-delivery';
 
 const enabled = redisTestsEnabled('scale-out with Redis');
 
@@ -44,16 +44,10 @@ describe.runIf(enabled)('several instances sharing REDIS_URL', () => {
 
   const deliver = (app: TestApp) => {
     const body = JSON.stringify({ event: 'contact_updated', id: 1, account: { id: quiet.accountId } });
-    const timestamp = Math.floor(Date.now() / 1000);
     return app.request('POST', `/v1/webhooks/chatwoot/${quiet.storeId}`, {
       auth: null,
       payload: body,
-      headers: {
-        'content-type': 'application/json',
-        'x-chatwoot-delivery': randomUUID(),
-        'x-chatwoot-timestamp': String(timestamp),
-        'x-chatwoot-signature': `sha256=${createHmac('sha256', quiet.webhookSecret).update(`${timestamp}.${body}`).digest('hex')}`,
-      },
+      headers: signedDeliveryHeaders(quiet.webhookSecret, body),
     });
   };
 

@@ -1,10 +1,11 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../support/eventually';
 import { seedStore, type SeededStore } from '../../support/seed-store';
 import { startTestApp, type TestApp } from '../../support/test-app';
+import { signedDeliveryHeaders } from '../../support/signed-delivery';
 
 interface Answer {
   status: number;
@@ -14,16 +15,7 @@ interface Answer {
 
 function signed(store: SeededStore, event: string, deliveryId: string) {
   const body = JSON.stringify({ event, id: 1, account: { id: store.accountId } });
-  const timestamp = Math.floor(Date.now() / 1000);
-  return {
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'x-chatwoot-delivery': deliveryId,
-      'x-chatwoot-timestamp': String(timestamp),
-      'x-chatwoot-signature': `sha256=${createHmac('sha256', store.webhookSecret).update(`${timestamp}.${body}`).digest('hex')}`,
-    },
-  };
+  return { body, headers: signedDeliveryHeaders(store.webhookSecret, body, { deliveryId }) };
 }
 
 function post(agent: Agent, baseUrl: string, store: SeededStore, event: string, deliveryId: string): Promise<Answer> {
