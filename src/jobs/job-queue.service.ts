@@ -200,22 +200,40 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   }
 
   private readonly ensured = new Map<string, Promise<void>>();
+  /** The tail of the queue creations, which run one at a time (see ensureQueue). */
+  private creations: Promise<unknown> = Promise.resolve();
 
+  /**
+   * pg-boss 10 creates a queue's partition under locks on its job table: two creations at once
+   * (start-up declaring queues while a start-up job is sent to another) can deadlock (40P01).
+   * So this process creates one queue at a time, and a deadlock another instance caused is retried.
+   */
   private ensureQueue(registration: Registration): Promise<void> {
     let ensured = this.ensured.get(registration.name);
     if (!ensured) {
       const { retryLimit = 5, retryDelay = 2, retryBackoff = true, expireInSeconds = 600 } = registration.definition;
-      ensured = this.boss.getQueue(registration.name).then((existing) =>
-        existing
-          ? undefined
-          : this.boss.createQueue(registration.name, {
+      const create = async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            if (await this.boss.getQueue(registration.name)) return;
+            await this.boss.createQueue(registration.name, {
               name: registration.name,
               retryLimit,
               retryDelay,
               retryBackoff,
               expireInSeconds,
-            }),
-      );
+            });
+            return;
+          } catch (error) {
+            if ((error as { code?: unknown }).code !== '40P01' || attempt >= 5) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+          }
+        }
+      };
+      ensured = this.creations.then(create);
+      this.creations = ensured.catch(() => undefined);
+      // A failed creation is tried again by the next caller, not remembered.
+      ensured.catch(() => this.ensured.delete(registration.name));
       this.ensured.set(registration.name, ensured);
     }
     return ensured;
