@@ -9,6 +9,13 @@ import { AppConfig } from '../../../src/config/app-config';
 import { MetricsService } from '../../../src/observability/metrics.service';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
+/** The value of the first /metrics sample line that matches (0 when there is none yet). */
+async function metricValue(t: TestApp, line: RegExp): Promise<number> {
+  const text = await t.get(MetricsService).registry.metrics();
+  const match = text.split('\n').find((l) => line.test(l));
+  return match ? Number(match.split(' ').pop()) : 0;
+}
+
 /** The one door to Chatwoot, exercised against the fake over real HTTP. */
 describe('Chatwoot client', () => {
   let t: TestApp;
@@ -33,11 +40,7 @@ describe('Chatwoot client', () => {
     t.fake.resetRequests();
   });
 
-  const metric = async (line: RegExp) => {
-    const text = await t.get(MetricsService).registry.metrics();
-    const match = text.split('\n').find((l) => line.test(l));
-    return match ? Number(match.split(' ').pop()) : 0;
-  };
+  const metric = (line: RegExp) => metricValue(t, line);
 
   it('retries a 500 on a read and then succeeds', async () => {
     t.fake.faults.add({ method: 'GET', path: '/platform/api/v1/accounts', status: 500, times: 2 });
@@ -194,11 +197,7 @@ describe('Chatwoot client resends only what cannot double', () => {
     t.fake.resetRequests();
   });
 
-  const metric = async (line: RegExp) => {
-    const text = await t.get(MetricsService).registry.metrics();
-    const match = text.split('\n').find((l) => line.test(l));
-    return match ? Number(match.split(' ').pop()) : 0;
-  };
+  const metric = (line: RegExp) => metricValue(t, line);
 
   it('does not resend a create that Chatwoot answered 500 (it may have been committed)', async () => {
     t.fake.faults.add({ method: 'POST', path: '/platform/api/v1/accounts', status: 500, times: 1 });
