@@ -244,6 +244,8 @@ describe('contacts: ingestion, attributes and sync to Chatwoot', () => {
     await eventually(() => expect(contactFor('mer')).toBeDefined(), 15_000);
     await syncIdle();
     const duplicate = contactFor('mer')!;
+    // The contact exists in Chatwoot a moment before the sync records the link: merge only after.
+    await eventually(async () => expect((await data.getCustomer(s.storeId, 'mer'))?.contactId).toBe(duplicate.id), 15_000);
     const primary = t.fake.state.createContact(s.accountId, { name: 'Primary', phone_number: '+31600000001' }, { silent: true });
     const res = await t.request('POST', `/v1/stores/${s.storeId}/contacts/merge`, {
       body: { primaryContactId: primary.id, duplicateContactId: duplicate.id },

