@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { execute, rowsOf } from './contacts-sql';
+import { execute, rowsOf } from '../database/sql';
 
 export interface LinkRow {
   customerId: string;

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { isEchoOf } from './attributes/attribute-diff';
 import { ContactLinkRepository } from './contact-link.repository';
 import { ContactSyncService, type SyncLane } from './contact-sync.service';
-import { execute, rowsOf } from './contacts-sql';
+import { execute, rowsOf } from '../database/sql';
 
 export interface ContactMatch {
   /** The contact's Chatwoot `identifier` (we set it to the platform customer id). */

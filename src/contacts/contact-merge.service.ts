@@ -4,7 +4,7 @@ import { StoreDirectory } from '../accounts/store-directory.service';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import { InvalidRequestError, NotFoundError, UnprocessableError } from '../common/errors/domain-error';
 import { ContactSyncService } from './contact-sync.service';
-import { execute, rowsOf } from './contacts-sql';
+import { execute, rowsOf } from '../database/sql';
 import type { MergeContactsDto, MergeResultDto } from './dto/merge-contacts.dto';
 
 /**

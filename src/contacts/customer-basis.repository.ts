@@ -4,7 +4,7 @@ import type { LineItem } from './attributes/cart';
 import { UNCOUNTED_SQL } from './attributes/order-stats';
 import type { CustomerBasis } from './attributes/compute-attributes';
 import type { CategoryTotal } from './attributes/favorite-categories';
-import { rowsOf } from './contacts-sql';
+import { rowsOf } from '../database/sql';
 
 /** Categories kept per customer before the top 3 are picked: bounds the row size. */
 const CATEGORY_ROWS = 10;

@@ -8,7 +8,7 @@ import { customerTier } from './attributes/customer-tier';
 import { UNCOUNTED_SQL as UNCOUNTED } from './attributes/order-stats';
 import type { ContactAttributes } from './contact-attributes';
 import { storeFormat } from './contact-sync.service';
-import { rowsOf } from './contacts-sql';
+import { rowsOf } from '../database/sql';
 import { CustomerBasisRepository } from './customer-basis.repository';
 import type {
   CartSnapshot,

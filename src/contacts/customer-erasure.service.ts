@@ -4,7 +4,7 @@ import { StoreDirectory } from '../accounts/store-directory.service';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import { NotFoundError } from '../common/errors/domain-error';
 import { JobQueue } from '../jobs/job-queue.service';
-import { execute, rowsOf } from './contacts-sql';
+import { execute, rowsOf } from '../database/sql';
 import type { ErasureStatusDto } from './dto/erasure-status.dto';
 
 export const ERASE_QUEUE = 'contacts.erase';

@@ -4,7 +4,7 @@ import { StoreDirectory } from '../accounts/store-directory.service';
 import { UnprocessableError } from '../common/errors/domain-error';
 import { JobQueue } from '../jobs/job-queue.service';
 import { ContactSyncService } from './contact-sync.service';
-import { execute } from './contacts-sql';
+import { execute } from '../database/sql';
 import { countsTowardsPairs, ProductPairsRepository } from './product-pairs.repository';
 import type { IngestResultDto } from './dto/ingest-result.dto';
 import type { LineItemDto } from './dto/line-item.dto';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isCountedStatus, UNCOUNTED_SQL as UNCOUNTED } from './attributes/order-stats';
-import { execute } from './contacts-sql';
+import { execute } from '../database/sql';
 
 /** True when an order in this status counts towards "bought together". */
 export function countsTowardsPairs(status: string | null | undefined): boolean {

@@ -5,7 +5,7 @@ import { resolveStoreSettings } from '../accounts/store-settings';
 import { NotFoundError } from '../common/errors/domain-error';
 import { JobPriority, JobQueue } from '../jobs/job-queue.service';
 import { ContactSyncService, type SyncResult } from './contact-sync.service';
-import { execute, rowsOf } from './contacts-sql';
+import { execute, rowsOf } from '../database/sql';
 import { CustomerBasisRepository } from './customer-basis.repository';
 import type { SyncRunDto } from './dto/sync-run.dto';
 import type { SyncRunTrigger } from './entities/sync-run.entity';
