@@ -7,6 +7,8 @@ import { Customer } from './entities/customer.entity';
 import { CustomerErasure } from './entities/customer-erasure.entity';
 import { OrderItem } from './entities/order-item.entity';
 import { Order } from './entities/order.entity';
+import { ProductPair } from './entities/product-pair.entity';
+import { ProductSale } from './entities/product-sale.entity';
 import { Product } from './entities/product.entity';
 import { SyncRun } from './entities/sync-run.entity';
 import { AddProductPairs1764250000000 } from './migrations/AddProductPairs1764250000000';
@@ -19,6 +21,8 @@ export const CONTACTS_ENTITIES = [
   OrderItem,
   Cart,
   Product,
+  ProductPair,
+  ProductSale,
   ContactLink,
   ContactMerge,
   CustomerErasure,

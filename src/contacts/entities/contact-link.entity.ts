@@ -1,9 +1,10 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * A customer's Chatwoot contact in the store's account, with what we last wrote to it: the diff
  * base for the next sync and the reference for recognising our own `contact_updated` echoes.
  */
+@Index('contact_links_contact_idx', ['storeId', 'contactId'])
 @Entity('contact_links')
 export class ContactLink {
   @PrimaryColumn('text')

@@ -1,6 +1,7 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** Audit record of a contact merge done through this service. */
+@Index('contact_merges_store_idx', ['storeId', 'mergedAt'])
 @Entity('contact_merges')
 export class ContactMerge {
   @PrimaryGeneratedColumn({ type: 'bigint' })
@@ -19,6 +20,6 @@ export class ContactMerge {
   @Column('text', { array: true, default: [] })
   customerIds: string[];
 
-  @Column('timestamptz')
+  @Column('timestamptz', { default: () => 'now()' })
   mergedAt: Date;
 }

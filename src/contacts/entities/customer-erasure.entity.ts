@@ -1,8 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type ErasureState = 'pending' | 'done' | 'failed';
 
 /** A GDPR erasure request; holds no personal data, only ids and progress. */
+@Check('customer_erasures_state_check', `state in ('pending','done','failed')`)
 @Entity('customer_erasures')
 export class CustomerErasure {
   @PrimaryColumn('text')
@@ -23,7 +24,7 @@ export class CustomerErasure {
   @Column('text', { nullable: true })
   lastError: string | null;
 
-  @Column('timestamptz')
+  @Column('timestamptz', { default: () => 'now()' })
   requestedAt: Date;
 
   @Column('timestamptz', { nullable: true })

@@ -1,5 +1,11 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { Order } from './order.entity';
 
+@ForeignKey(() => Order, ['storeId', 'orderId'], ['storeId', 'orderId'], {
+  name: 'order_items_store_id_order_id_fkey',
+  onDelete: 'CASCADE',
+})
+@Index('order_items_product_idx', ['storeId', 'productId'])
 @Entity('order_items')
 export class OrderItem {
   @PrimaryColumn('text')

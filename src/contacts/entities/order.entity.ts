@@ -1,7 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { OrderStatus } from '../attributes/order-stats';
 
 /** Amounts in integer minor units of `currency`. `customerId` is null once the customer was erased. */
+@Check('orders_status_check', `status in ('pending','paid','shipped','delivered','cancelled','refunded')`)
+@Index('orders_customer_idx', ['storeId', 'customerId', 'placedAt'])
 @Entity('orders')
 export class Order {
   @PrimaryColumn('text')

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export type SyncRunState = 'running' | 'done' | 'failed';
 export type SyncRunTrigger = 'api' | 'schedule' | 'cli';
@@ -7,6 +7,10 @@ export type SyncRunTrigger = 'api' | 'schedule' | 'cli';
  * A bulk contact sync of one store. `cursor` is the last customer id done: a restarted worker
  * resumes after it. The lease keeps two batch jobs of one run from working at once.
  */
+@Check('sync_runs_trigger_check', `trigger in ('api','schedule','cli')`)
+@Check('sync_runs_state_check', `state in ('running','done','failed')`)
+@Index('sync_runs_one_running_idx', ['storeId'], { unique: true, where: `state = 'running'` })
+@Index('sync_runs_store_idx', ['storeId', 'startedAt'])
 @Entity('sync_runs')
 export class SyncRun {
   @PrimaryGeneratedColumn('uuid')
@@ -21,22 +25,22 @@ export class SyncRun {
   @Column('text')
   state: SyncRunState;
 
-  @Column('int')
+  @Column('int', { default: 0 })
   total: number;
 
-  @Column('int')
+  @Column('int', { default: 0 })
   done: number;
 
-  @Column('int')
+  @Column('int', { default: 0 })
   created: number;
 
-  @Column('int')
+  @Column('int', { default: 0 })
   updated: number;
 
-  @Column('int')
+  @Column('int', { default: 0 })
   unchanged: number;
 
-  @Column('int')
+  @Column('int', { default: 0 })
   failed: number;
 
   @Column('text', { nullable: true })
@@ -51,12 +55,12 @@ export class SyncRun {
   @Column('text', { nullable: true })
   lastError: string | null;
 
-  @Column('timestamptz')
+  @Column('timestamptz', { default: () => 'now()' })
   startedAt: Date;
 
   @Column('timestamptz', { nullable: true })
   finishedAt: Date | null;
 
-  @Column('timestamptz')
+  @Column('timestamptz', { default: () => 'now()' })
   updatedAt: Date;
 }

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type AttributionSource = 'auto' | 'manual';
 export type AttributionMatch = 'customer' | 'session' | 'manual';
@@ -6,6 +6,10 @@ export type AttributionMatch = 'customer' | 'session' | 'manual';
 const bigintAsNumber = { to: (value: number) => value, from: (value: string | null) => (value === null ? null : Number(value)) };
 
 /** An order credited to a conversation: at most one per order. */
+@Check('chat_attributions_source_check', `source in ('auto', 'manual')`)
+@Check('chat_attributions_match_check', `match in ('customer', 'session', 'manual')`)
+@Index('chat_attributions_placed', ['storeId', 'placedAt'])
+@Index('chat_attributions_conversation', ['storeId', 'conversationDisplayId'])
 @Entity('chat_attributions')
 export class ChatAttribution {
   @PrimaryColumn('text')
@@ -43,9 +47,9 @@ export class ChatAttribution {
   @Column('timestamptz')
   conversationCreatedAt: Date;
 
-  @Column('timestamptz')
+  @Column('timestamptz', { default: () => 'now()' })
   createdAt: Date;
 
-  @Column('timestamptz')
+  @Column('timestamptz', { default: () => 'now()' })
   updatedAt: Date;
 }

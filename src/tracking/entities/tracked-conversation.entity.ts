@@ -1,6 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** What tracking needs to know about a conversation, copied from `conversation.changed`. */
+@Index('tracked_conversations_customer', ['storeId', 'customerId', 'createdAt'])
+@Index('tracked_conversations_session', ['storeId', 'sessionId', 'createdAt'])
+@Index('tracked_conversations_created', ['storeId', 'createdAt'])
 @Entity('tracked_conversations')
 export class TrackedConversation {
   @PrimaryColumn('text')
@@ -29,6 +32,6 @@ export class TrackedConversation {
   @Column('timestamptz')
   createdAt: Date;
 
-  @Column('timestamptz')
+  @Column('timestamptz', { default: () => 'now()' })
   updatedAt: Date;
 }

@@ -1,8 +1,10 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 const bigintAsNumber = { to: (value: number) => value, from: (value: string | null) => (value === null ? null : Number(value)) };
 
 /** What attribution needs to know about an order, copied from `order.changed`. */
+@Index('tracked_orders_customer', ['storeId', 'customerId', 'placedAt'])
+@Index('tracked_orders_session', ['storeId', 'sessionId', 'placedAt'], { where: 'session_id is not null' })
 @Entity('tracked_orders')
 export class TrackedOrder {
   @PrimaryColumn('text')
@@ -27,7 +29,7 @@ export class TrackedOrder {
   @Column('timestamptz')
   placedAt: Date;
 
-  @Column('timestamptz')
+  @Column('timestamptz', { default: () => 'now()' })
   updatedAt: Date;
 
   /** The storefront session the order was placed in (tracker.js `cwb_sid`), if the platform sent it. */

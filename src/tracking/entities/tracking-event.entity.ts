@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export const TRACKING_EVENT_TYPES = [
   'widget_loaded',
@@ -14,6 +14,10 @@ export const TRACKING_EVENT_TYPES = [
 export type TrackingEventType = (typeof TRACKING_EVENT_TYPES)[number];
 
 /** One raw storefront event as tracker.js reported it; purged after TRACKING_RETENTION_DAYS. */
+@Check('tracking_events_load_time_ms_check', 'load_time_ms between 0 and 120000')
+@Index('tracking_events_store_type_at', ['storeId', 'type', 'at'])
+@Index('tracking_events_store_session_at', ['storeId', 'sessionId', 'at'])
+@Index('tracking_events_at', ['at'])
 @Entity('tracking_events')
 export class TrackingEvent {
   /** bigserial: TypeORM hands bigint back as a string. */
@@ -36,7 +40,7 @@ export class TrackingEvent {
   @Column('timestamptz')
   at: Date;
 
-  @Column('timestamptz')
+  @Column('timestamptz', { default: () => 'now()' })
   receivedAt: Date;
 
   @Column('text', { nullable: true })

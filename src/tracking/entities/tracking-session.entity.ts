@@ -1,6 +1,8 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A storefront visit (tracker.js rolls the id over after 30 minutes of inactivity). */
+@Index('tracking_sessions_customer', ['storeId', 'customerId', 'lastSeen'], { where: 'customer_id is not null' })
+@Index('tracking_sessions_last_seen', ['lastSeen'])
 @Entity('tracking_sessions')
 export class TrackingSession {
   @PrimaryColumn('text')
@@ -26,9 +28,9 @@ export class TrackingSession {
   @Column('timestamptz', { nullable: true })
   currentUrlAt: Date | null;
 
-  @Column('int')
+  @Column('int', { default: 0 })
   pageViews: number;
 
-  @Column('int')
+  @Column('int', { default: 0 })
   productViews: number;
 }
