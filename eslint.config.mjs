@@ -1,6 +1,19 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Data access has one shape: every SQL statement lives in a `*.repository.ts` of the module that
+ * owns the table (issue #13). Outside repositories, `src/database/**` and migrations, running SQL
+ * (`.query(`), importing the raw SQL helpers or injecting TypeORM repositories is an error.
+ */
+const DATA_ACCESS_EXEMPT = ['**/*.repository.ts', 'src/database/**', '**/migrations/**'];
+
+/**
+ * Folders whose SQL is still being moved into repositories by other work in flight; the rule does
+ * not cover them YET. Remove an entry once its module is converted, until this list is empty.
+ */
+const DATA_ACCESS_NOT_YET_COVERED = ['src/webhooks/**', 'src/accounts/**', 'src/context/**'];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'test-results/**', '**/public/**'] },
   js.configs.recommended,
@@ -17,5 +30,33 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'src/cli/**/*.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: [...DATA_ACCESS_EXEMPT, ...DATA_ACCESS_NOT_YET_COVERED],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='query']",
+          message: 'SQL belongs in a *.repository.ts of the module that owns the table.',
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@nestjs/typeorm', importNames: ['InjectRepository'], message: 'Use the module\'s *.repository.ts instead.' },
+            { name: 'typeorm', importNames: ['Repository'], message: 'Use the module\'s *.repository.ts instead.' },
+          ],
+          patterns: [
+            {
+              group: ['**/database/sql', '**/database/sql.ts'],
+              message: 'Raw SQL helpers are for repositories: move the statement into a *.repository.ts.',
+            },
+          ],
+        },
+      ],
+    },
   },
 );

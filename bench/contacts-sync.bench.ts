@@ -119,7 +119,7 @@ export async function run(): Promise<BenchResult> {
     let cursor: string | null = null;
     let computed = 0;
     for (;;) {
-      const page = await bases.page(s.storeId, store.currency, cursor, BATCH_SIZE);
+      const page = await bases.forStore(s.storeId).page(store.currency, cursor, BATCH_SIZE);
       for (const basis of page) computeContactAttributes(basis, format);
       computed += page.length;
       if (page.length < BATCH_SIZE) break;

@@ -122,7 +122,7 @@ export async function run(): Promise<BenchResult> {
       const seedSeconds = await seed(pg.url);
       // The seed bypasses the ingestion API, which keeps the bought-together counts current.
       const pairsStarted = Date.now();
-      await app.get(ProductPairsRepository).rebuild(STORE);
+      await app.get(ProductPairsRepository).forStore(STORE).rebuild();
       const pairsSeconds = (Date.now() - pairsStarted) / 1000;
 
       const cache = app.get(ContextCacheService);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { execute, rowsOf } from '../database/sql';
+import { StoreScopedRepository, type StoreSql } from '../database/store-scope';
 
 export interface LinkRow {
   customerId: string;
@@ -26,26 +26,33 @@ const SELECT = `select customer_id as "customerId", contact_id as "contactId", l
   last_pushed_identity as "lastPushedIdentity", last_pushed_hash as "lastPushedHash", synced_run_id as "syncedRunId",
   synced_result as "syncedResult" from contact_links`;
 
-/** The customer ↔ Chatwoot contact links of a store; reads and writes are set-based. */
+/** The customer ↔ Chatwoot contact links (`contact_links`); reads and writes are set-based. */
 @Injectable()
-export class ContactLinkRepository {
-  constructor(private readonly db: DataSource) {}
+export class ContactLinkRepository extends StoreScopedRepository<ContactLinks> {
+  constructor(db: DataSource) {
+    super(db);
+  }
 
-  async forCustomers(storeId: string, customerIds: string[]): Promise<Map<string, LinkRow>> {
+  protected scoped(sql: StoreSql): ContactLinks {
+    return new ContactLinks(sql);
+  }
+}
+
+/** The links of one store. */
+export class ContactLinks {
+  constructor(private readonly sql: StoreSql) {}
+
+  async forCustomers(customerIds: string[]): Promise<Map<string, LinkRow>> {
     if (customerIds.length === 0) return new Map();
-    const rows = await rowsOf<LinkRow>(this.db, `${SELECT} where store_id = $1 and customer_id = any($2::text[])`, [
-      storeId,
-      customerIds,
-    ]);
+    const rows = await this.sql.rows<LinkRow>(`${SELECT} where store_id = $1 and customer_id = any($2::text[])`, [customerIds]);
     return new Map(rows.map((r) => [r.customerId, r]));
   }
 
   /** Most recently synced first: after a merge two customers may share one contact. */
-  byContact(storeId: string, contactId: number): Promise<LinkRow[]> {
-    return rowsOf<LinkRow>(
-      this.db,
+  byContact(contactId: number): Promise<LinkRow[]> {
+    return this.sql.rows<LinkRow>(
       `${SELECT} where store_id = $1 and contact_id = $2 order by synced_at desc nulls last limit 10`,
-      [storeId, contactId],
+      [contactId],
     );
   }
 
@@ -53,10 +60,9 @@ export class ContactLinkRepository {
    * One multi-row upsert for a whole chunk. Skips customers erased meanwhile, so a sync that
    * raced an erasure cannot bring a link back.
    */
-  async save(storeId: string, writes: LinkWrite[]): Promise<void> {
+  async save(writes: LinkWrite[]): Promise<void> {
     if (writes.length === 0) return;
-    await execute(
-      this.db,
+    await this.sql.execute(
       `insert into contact_links as l (store_id, customer_id, contact_id, last_pushed_attributes, last_pushed_identity,
                                        last_pushed_hash, synced_at, synced_run_id, synced_result)
        select $1, w.customer_id, w.contact_id, w.attributes, w.identity, w.hash, now(), w.run_id, w.result
@@ -68,7 +74,6 @@ export class ContactLinkRepository {
          last_pushed_identity = excluded.last_pushed_identity, last_pushed_hash = excluded.last_pushed_hash,
          synced_at = excluded.synced_at, synced_run_id = excluded.synced_run_id, synced_result = excluded.synced_result`,
       [
-        storeId,
         JSON.stringify(
           writes.map((w) => ({
             customer_id: w.customerId,
@@ -88,17 +93,40 @@ export class ContactLinkRepository {
    * Points a customer at a contact found by a webhook. A different contact than before resets
    * what we pushed, so the next sync writes everything to the new one.
    */
-  async link(storeId: string, customerId: string, contactId: number): Promise<boolean> {
-    const { rows } = await execute<{ customer_id: string }>(
-      this.db,
+  async link(customerId: string, contactId: number): Promise<boolean> {
+    const { rows } = await this.sql.execute<{ customerId: string }>(
       `insert into contact_links as l (store_id, customer_id, contact_id)
        values ($1, $2, $3)
        on conflict (store_id, customer_id) do update set contact_id = excluded.contact_id,
          last_pushed_attributes = '{}', last_pushed_identity = '{}', last_pushed_hash = null, synced_run_id = null, synced_result = null
        where l.contact_id <> excluded.contact_id
-       returning customer_id`,
-      [storeId, customerId, contactId],
+       returning customer_id as "customerId"`,
+      [customerId, contactId],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Moves every link of the duplicate contact to the primary, forgetting what was pushed to the
+   * duplicate. Returns the moved customer ids.
+   */
+  async moveToContact(primaryContactId: number, duplicateContactId: number): Promise<string[]> {
+    const rows = await this.sql.rows<{ customerId: string }>(
+      `update contact_links set contact_id = $2, last_pushed_attributes = '{}', last_pushed_identity = '{}',
+         last_pushed_hash = null, synced_run_id = null, synced_result = null
+       where store_id = $1 and contact_id = $3
+       returning customer_id as "customerId"`,
+      [primaryContactId, duplicateContactId],
+    );
+    return rows.map((r) => r.customerId);
+  }
+
+  /** Removes the customer's link; returns the contact ids it pointed at. */
+  async unlink(customerId: string): Promise<number[]> {
+    const rows = await this.sql.rows<{ contactId: number }>(
+      'delete from contact_links where store_id = $1 and customer_id = $2 returning contact_id as "contactId"',
+      [customerId],
+    );
+    return rows.map((r) => r.contactId);
   }
 }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { isEchoOf } from './attributes/attribute-diff';
 import { ContactLinkRepository } from './contact-link.repository';
 import { ContactSyncService, type SyncLane } from './contact-sync.service';
-import { execute, rowsOf } from '../database/sql';
+import { CustomersRepository } from './customers.repository';
 
 export interface ContactMatch {
   /** The contact's Chatwoot `identifier` (we set it to the platform customer id). */
@@ -18,7 +17,7 @@ export interface ContactMatch {
 @Injectable()
 export class ContactLinkService {
   constructor(
-    private readonly db: DataSource,
+    private readonly customers: CustomersRepository,
     private readonly links: ContactLinkRepository,
     private readonly sync: ContactSyncService,
   ) {}
@@ -31,25 +30,12 @@ export class ContactLinkService {
   async linkContact(storeId: string, contactId: number, match: ContactMatch): Promise<string | null> {
     const identifier = match.identifier?.trim() || null;
     const email = match.email?.trim().toLowerCase() || null;
-    let customerId: string | null = null;
-    if (identifier) {
-      const [row] = await rowsOf<{ customer_id: string }>(
-        this.db,
-        'select customer_id from customers where store_id = $1 and customer_id = $2',
-        [storeId, identifier],
-      );
-      customerId = row?.customer_id ?? null;
-    }
-    if (!customerId && email) {
-      const [row] = await rowsOf<{ customer_id: string }>(
-        this.db,
-        'select customer_id from customers where store_id = $1 and lower(email) = $2 order by updated_at desc limit 1',
-        [storeId, email],
-      );
-      customerId = row?.customer_id ?? null;
-    }
+    const customers = this.customers.forStore(storeId);
+    let customerId: string | null = identifier && (await customers.exists(identifier)) ? identifier : null;
+    if (!customerId && email) customerId = await customers.idByEmail(email);
     if (!customerId) return null;
-    if (await this.links.link(storeId, customerId, contactId)) await this.sync.requestSync(storeId, customerId, 'realtime');
+    if (await this.links.forStore(storeId).link(customerId, contactId))
+      await this.sync.requestSync(storeId, customerId, 'realtime');
     return customerId;
   }
   /** Queues a sync of one customer (debounced per store+customer; real-time lane overtakes bulk). */
@@ -66,17 +52,13 @@ export class ContactLinkService {
     contactId: number,
     customAttributes: Record<string, unknown> | null | undefined,
   ): Promise<boolean> {
-    const links = await this.links.byContact(storeId, contactId);
+    const links = await this.links.forStore(storeId).byContact(contactId);
     return links.some((link) => isEchoOf(link.lastPushedAttributes, customAttributes));
   }
 
   /** One more conversation for `previous_conversations`; queues a sync. No-op for an unknown customer. */
   async noteConversation(storeId: string, customerId: string): Promise<void> {
-    const { affected } = await execute(
-      this.db,
-      'update customers set conversation_count = conversation_count + 1 where store_id = $1 and customer_id = $2',
-      [storeId, customerId],
-    );
-    if (affected > 0) await this.sync.requestSync(storeId, customerId, 'realtime');
+    const counted = await this.customers.forStore(storeId).countConversation(customerId);
+    if (counted) await this.sync.requestSync(storeId, customerId, 'realtime');
   }
 }

@@ -4,7 +4,8 @@ import { StoreDirectory } from '../accounts/store-directory.service';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import { InvalidRequestError, NotFoundError, UnprocessableError } from '../common/errors/domain-error';
 import { ContactSyncService } from './contact-sync.service';
-import { execute, rowsOf } from '../database/sql';
+import { ContactLinkRepository } from './contact-link.repository';
+import { ContactMergeRepository } from './contact-merge.repository';
 import type { MergeContactsDto, MergeResultDto } from './dto/merge-contacts.dto';
 
 /**
@@ -18,6 +19,8 @@ export class ContactMergeService {
     private readonly db: DataSource,
     private readonly directory: StoreDirectory,
     private readonly sync: ContactSyncService,
+    private readonly links: ContactLinkRepository,
+    private readonly merges: ContactMergeRepository,
   ) {}
 
   async merge(storeId: string, dto: MergeContactsDto): Promise<MergeResultDto> {
@@ -35,22 +38,9 @@ export class ContactMergeService {
       throw error;
     }
     const { moved, audit } = await this.db.transaction(async (m) => {
-      const movedRows = await rowsOf<{ customer_id: string }>(
-        m,
-        `update contact_links set contact_id = $2, last_pushed_attributes = '{}', last_pushed_identity = '{}',
-           last_pushed_hash = null, synced_run_id = null, synced_result = null
-         where store_id = $1 and contact_id = $3
-         returning customer_id`,
-        [storeId, dto.primaryContactId, dto.duplicateContactId],
-      );
-      const ids = movedRows.map((r) => r.customer_id).sort();
-      const { rows } = await execute<{ id: string; merged_at: Date }>(
-        m,
-        `insert into contact_merges (store_id, primary_contact_id, duplicate_contact_id, customer_ids)
-         values ($1, $2, $3, $4::text[]) returning id, merged_at`,
-        [storeId, dto.primaryContactId, dto.duplicateContactId, ids],
-      );
-      return { moved: ids, audit: rows[0] };
+      const ids = (await this.links.forStore(storeId, m).moveToContact(dto.primaryContactId, dto.duplicateContactId)).sort();
+      const audit = await this.merges.forStore(storeId, m).record(dto.primaryContactId, dto.duplicateContactId, ids);
+      return { moved: ids, audit };
     });
     for (const customerId of moved) await this.sync.requestSync(storeId, customerId, 'realtime');
     return {
@@ -58,7 +48,7 @@ export class ContactMergeService {
       primaryContactId: dto.primaryContactId,
       duplicateContactId: dto.duplicateContactId,
       movedCustomerIds: moved,
-      mergedAt: audit.merged_at.toISOString(),
+      mergedAt: audit.mergedAt.toISOString(),
     };
   }
 }

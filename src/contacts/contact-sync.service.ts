@@ -153,7 +153,7 @@ export class ContactSyncService implements OnModuleDestroy {
     const store = await this.directory.find(storeId);
     // Data is kept for stores without a usable account; the first bulk run after activation syncs it.
     if (!store || store.chatwoot.state !== 'active') return;
-    const bases = await this.bases.forCustomers(storeId, store.currency, [customerId]);
+    const bases = await this.bases.forStore(storeId).forCustomers(store.currency, [customerId]);
     if (bases.length === 0) return;
     const outcome = await this.syncChunk(store, bases, 'realtime', null);
     if (outcome.retryable instanceof PaceDeferredError) {
@@ -177,10 +177,7 @@ export class ContactSyncService implements OnModuleDestroy {
   async syncChunk(store: StoreView, bases: CustomerBasis[], lane: SyncLane, runId: string | null): Promise<ChunkOutcome> {
     const api = await this.directory.chatwootFor(store.id, lane);
     const format = storeFormat(store);
-    const links = await this.links.forCustomers(
-      store.id,
-      bases.map((b) => b.customerId),
-    );
+    const links = await this.links.forStore(store.id).forCustomers(bases.map((b) => b.customerId));
     const results = new Map<string, SyncResult>();
     const writes: LinkWrite[] = [];
     let retryable: unknown;
@@ -228,7 +225,7 @@ export class ContactSyncService implements OnModuleDestroy {
       await runPool(bases, PUSH_CONCURRENCY, work);
     } finally {
       // Whatever reached Chatwoot is recorded, even when the chunk as a whole will be retried.
-      await this.links.save(store.id, writes);
+      await this.links.forStore(store.id).save(writes);
     }
     for (const result of results.values()) this.synced.inc({ result });
     return { results, retryable };

@@ -3,19 +3,26 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { CatalogController } from './catalog.controller';
 import { ContactLinkRepository } from './contact-link.repository';
 import { ContactLinkService } from './contact-link.service';
+import { ContactMergeRepository } from './contact-merge.repository';
 import { ContactMergeService } from './contact-merge.service';
+import { ContactsStoreDataRepository } from './contacts-store-data.repository';
 import { PlatformIngestRateGuard } from './platform-ingest-rate.guard';
 import { ContactSyncController } from './contact-sync.controller';
 import { ContactSyncScheduler } from './contact-sync.scheduler';
 import { ContactSyncService } from './contact-sync.service';
 import { CustomerBasisRepository } from './customer-basis.repository';
 import { CustomerDataService } from './customer-data.service';
+import { CustomerErasureRepository } from './customer-erasure.repository';
 import { CustomerErasureService } from './customer-erasure.service';
 import { CustomerImportService } from './customer-import.service';
 import { CustomerIngestionService } from './customer-ingestion.service';
 import { CustomersController } from './customers.controller';
+import { CustomersRepository } from './customers.repository';
 import { ImportController } from './import.controller';
+import { OrdersRepository } from './orders.repository';
 import { ProductPairsRepository } from './product-pairs.repository';
+import { ProductsRepository } from './products.repository';
+import { SyncRunLeaseRepository, SyncRunRepository, SyncScheduleScanRepository } from './sync-run.repository';
 import { SyncRunService } from './sync-run.service';
 import { WidgetIdentityService } from './widget-identity.service';
 
@@ -28,8 +35,17 @@ import { WidgetIdentityService } from './widget-identity.service';
   controllers: [CustomersController, CatalogController, ContactSyncController, ImportController],
   providers: [
     CustomerBasisRepository,
-    ContactLinkRepository,
+    CustomersRepository,
+    OrdersRepository,
+    ProductsRepository,
     ProductPairsRepository,
+    ContactLinkRepository,
+    ContactMergeRepository,
+    CustomerErasureRepository,
+    ContactsStoreDataRepository,
+    SyncRunRepository,
+    SyncRunLeaseRepository,
+    SyncScheduleScanRepository,
     ContactSyncService,
     ContactLinkService,
     CustomerDataService,

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { StoreScopedRepository, type StoreSql } from '../database/store-scope';
 import type { LineItem } from './attributes/cart';
 import { UNCOUNTED_SQL } from './attributes/order-stats';
 import type { CustomerBasis } from './attributes/compute-attributes';
 import type { CategoryTotal } from './attributes/favorite-categories';
-import { rowsOf } from '../database/sql';
 
 /** Categories kept per customer before the top 3 are picked: bounds the row size. */
 const CATEGORY_ROWS = 10;
@@ -32,27 +32,35 @@ interface BasisRow {
  * (real-time sync) and for a page of 500 (bulk run) alike, so both share one definition.
  */
 @Injectable()
-export class CustomerBasisRepository {
-  constructor(private readonly db: DataSource) {}
+export class CustomerBasisRepository extends StoreScopedRepository<CustomerBases> {
+  constructor(db: DataSource) {
+    super(db);
+  }
+
+  protected scoped(sql: StoreSql): CustomerBases {
+    return new CustomerBases(sql);
+  }
+}
+
+/** The attribute bases of one store's customers. */
+export class CustomerBases {
+  constructor(private readonly sql: StoreSql) {}
 
   /** Up to `limit` customers after `afterCustomerId` in customer-id order (keyset pagination). */
-  page(storeId: string, currency: string, afterCustomerId: string | null, limit: number): Promise<CustomerBasis[]> {
-    return this.load(
-      storeId,
-      currency,
-      `c.store_id = $1 and ($3::text is null or c.customer_id > $3) order by c.customer_id limit $4`,
-      [afterCustomerId, limit],
-    );
+  page(currency: string, afterCustomerId: string | null, limit: number): Promise<CustomerBasis[]> {
+    return this.load(currency, `c.store_id = $1 and ($3::text is null or c.customer_id > $3) order by c.customer_id limit $4`, [
+      afterCustomerId,
+      limit,
+    ]);
   }
 
-  forCustomers(storeId: string, currency: string, customerIds: string[]): Promise<CustomerBasis[]> {
+  forCustomers(currency: string, customerIds: string[]): Promise<CustomerBasis[]> {
     if (customerIds.length === 0) return Promise.resolve([]);
-    return this.load(storeId, currency, `c.store_id = $1 and c.customer_id = any($3::text[])`, [customerIds]);
+    return this.load(currency, `c.store_id = $1 and c.customer_id = any($3::text[])`, [customerIds]);
   }
 
-  private async load(storeId: string, currency: string, batchFilter: string, params: unknown[]): Promise<CustomerBasis[]> {
-    const rows = await rowsOf<BasisRow>(
-      this.db,
+  private async load(currency: string, batchFilter: string, params: unknown[]): Promise<CustomerBasis[]> {
+    const rows = await this.sql.rows<BasisRow>(
       `with batch as (
          select c.* from customers c where ${batchFilter}
        ),
@@ -87,7 +95,7 @@ export class CustomerBasisRepository {
        left join categories cat on cat.customer_id = b.customer_id
        left join carts cart on cart.store_id = $1 and cart.customer_id = b.customer_id
        order by b.customer_id`,
-      [storeId, currency, ...params],
+      [currency, ...params],
     );
     return rows.map(toBasis);
   }

@@ -4,7 +4,11 @@ import { StoreDirectory } from '../accounts/store-directory.service';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import { NotFoundError } from '../common/errors/domain-error';
 import { JobQueue } from '../jobs/job-queue.service';
-import { execute, rowsOf } from '../database/sql';
+import { ContactLinkRepository } from './contact-link.repository';
+import { ContactsStoreDataRepository } from './contacts-store-data.repository';
+import { CustomerErasureRepository, type ErasureRow } from './customer-erasure.repository';
+import { CustomersRepository } from './customers.repository';
+import { OrdersRepository } from './orders.repository';
 import type { ErasureStatusDto } from './dto/erasure-status.dto';
 
 export const ERASE_QUEUE = 'contacts.erase';
@@ -15,17 +19,6 @@ const ERASE_DELAY_SECONDS = 2;
 interface EraseJob {
   storeId: string;
   customerId: string;
-}
-
-interface ErasureRow {
-  store_id: string;
-  customer_id: string;
-  state: 'pending' | 'done' | 'failed';
-  contact_ids: number[];
-  attempts: number;
-  last_error: string | null;
-  requested_at: Date;
-  finished_at: Date | null;
 }
 
 /** Chatwoot account states in which there is no account left (or none yet) holding the contact. */
@@ -45,6 +38,11 @@ export class CustomerErasureService {
     private readonly db: DataSource,
     private readonly directory: StoreDirectory,
     private readonly jobs: JobQueue,
+    private readonly erasures: CustomerErasureRepository,
+    private readonly links: ContactLinkRepository,
+    private readonly customers: CustomersRepository,
+    private readonly orders: OrdersRepository,
+    private readonly storeData: ContactsStoreDataRepository,
   ) {
     jobs.register<EraseJob>(ERASE_QUEUE, (data) => this.erase(data), {
       retryLimit: MAX_ERASE_ATTEMPTS - 1,
@@ -56,23 +54,10 @@ export class CustomerErasureService {
   async requestErasure(storeId: string, customerId: string): Promise<ErasureStatusDto> {
     await this.directory.get(storeId);
     await this.db.transaction(async (m) => {
-      const links = await rowsOf<{ contact_id: number }>(
-        m,
-        'delete from contact_links where store_id = $1 and customer_id = $2 returning contact_id',
-        [storeId, customerId],
-      );
-      await execute(
-        m,
-        `insert into customer_erasures as e (store_id, customer_id, state, contact_ids, attempts, requested_at)
-         values ($1, $2, 'pending', $3::int[], 0, now())
-         on conflict (store_id, customer_id) do update set state = 'pending', attempts = 0, last_error = null,
-           requested_at = now(), finished_at = null,
-           contact_ids = array(select distinct unnest(e.contact_ids || excluded.contact_ids))`,
-        [storeId, customerId, links.map((l) => l.contact_id)],
-      );
-      await execute(m, 'delete from customers where store_id = $1 and customer_id = $2', [storeId, customerId]);
-      await execute(m, 'delete from carts where store_id = $1 and customer_id = $2', [storeId, customerId]);
-      await execute(m, 'update orders set customer_id = null where store_id = $1 and customer_id = $2', [storeId, customerId]);
+      const contactIds = await this.links.forStore(storeId, m).unlink(customerId);
+      await this.erasures.forStore(storeId, m).request(customerId, contactIds);
+      await this.customers.forStore(storeId, m).erase(customerId);
+      await this.orders.forStore(storeId, m).anonymize(customerId);
     });
     await this.jobs.send<EraseJob>(ERASE_QUEUE, { storeId, customerId }, { startAfter: ERASE_DELAY_SECONDS });
     await this.jobs.publish('customer.erased', { storeId, customerId });
@@ -86,35 +71,28 @@ export class CustomerErasureService {
       storeId,
       customerId,
       state: row.state,
-      requestedAt: row.requested_at.toISOString(),
-      finishedAt: row.finished_at?.toISOString() ?? null,
-      error: row.last_error,
+      requestedAt: row.requestedAt.toISOString(),
+      finishedAt: row.finishedAt?.toISOString() ?? null,
+      error: row.lastError,
     };
   }
 
-  private async find(storeId: string, customerId: string): Promise<ErasureRow | undefined> {
-    const [row] = await rowsOf<ErasureRow>(this.db, 'select * from customer_erasures where store_id = $1 and customer_id = $2', [
-      storeId,
-      customerId,
-    ]);
-    return row;
+  private find(storeId: string, customerId: string): Promise<ErasureRow | null> {
+    return this.erasures.forStore(storeId).find(customerId);
   }
 
   private async erase({ storeId, customerId }: EraseJob): Promise<void> {
     const row = await this.find(storeId, customerId);
     if (!row || row.state !== 'pending') return;
     try {
-      await this.deleteInChatwoot(storeId, customerId, row.contact_ids);
+      await this.deleteInChatwoot(storeId, customerId, row.contactIds);
     } catch (error) {
       const attempts = row.attempts + 1;
       const message = error instanceof Error ? error.message : String(error);
       const final = attempts >= MAX_ERASE_ATTEMPTS || (error instanceof ChatwootApiError && !error.retryable);
-      await execute(
-        this.db,
-        `update customer_erasures set attempts = $3, last_error = $4, state = $5, finished_at = case when $5 = 'failed' then now() end
-         where store_id = $1 and customer_id = $2`,
-        [storeId, customerId, attempts, message.slice(0, 500), final ? 'failed' : 'pending'],
-      );
+      await this.erasures
+        .forStore(storeId)
+        .recordFailure(customerId, attempts, message.slice(0, 500), final ? 'failed' : 'pending');
       if (final) {
         this.logger.error({ err: error, storeId }, 'erasure of a Chatwoot contact failed for good');
         return;
@@ -123,12 +101,8 @@ export class CustomerErasureService {
     }
     await this.db.transaction(async (m) => {
       // A link a racing sync wrote after the request is removed too.
-      await execute(m, 'delete from contact_links where store_id = $1 and customer_id = $2', [storeId, customerId]);
-      await execute(
-        m,
-        `update customer_erasures set state = 'done', finished_at = now(), last_error = null where store_id = $1 and customer_id = $2`,
-        [storeId, customerId],
-      );
+      await this.links.forStore(storeId, m).unlink(customerId);
+      await this.erasures.forStore(storeId, m).markDone(customerId);
     });
   }
 
@@ -151,23 +125,6 @@ export class CustomerErasureService {
 
   /** `store.deleted`: every row of the store goes; its Chatwoot account is deleted by accounts. */
   private async deleteStore(storeId: string): Promise<void> {
-    await this.db.transaction(async (m) => {
-      for (const table of [
-        'order_items',
-        'orders',
-        'carts',
-        'customers',
-        'products',
-        'product_pairs',
-        'product_sales',
-        'contact_links',
-        'contact_merges',
-        'customer_erasures',
-        'sync_runs',
-        'contact_sync_schedules',
-      ]) {
-        await execute(m, `delete from ${table} where store_id = $1`, [storeId]);
-      }
-    });
+    await this.db.transaction((m) => this.storeData.forStore(storeId, m).deleteAll());
   }
 }

@@ -4,8 +4,10 @@ import { StoreDirectory } from '../accounts/store-directory.service';
 import { UnprocessableError } from '../common/errors/domain-error';
 import { JobQueue } from '../jobs/job-queue.service';
 import { ContactSyncService } from './contact-sync.service';
-import { execute } from '../database/sql';
+import { CustomersRepository } from './customers.repository';
+import { OrdersRepository } from './orders.repository';
 import { countsTowardsPairs, ProductPairsRepository } from './product-pairs.repository';
+import { ProductsRepository } from './products.repository';
 import type { IngestResultDto } from './dto/ingest-result.dto';
 import type { LineItemDto } from './dto/line-item.dto';
 import type { UpsertCartDto } from './dto/upsert-cart.dto';
@@ -26,32 +28,24 @@ export class CustomerIngestionService {
     private readonly jobs: JobQueue,
     private readonly sync: ContactSyncService,
     private readonly pairs: ProductPairsRepository,
+    private readonly customers: CustomersRepository,
+    private readonly orders: OrdersRepository,
+    private readonly products: ProductsRepository,
   ) {}
 
   async upsertCustomer(storeId: string, customerId: string, dto: UpsertCustomerDto): Promise<IngestResultDto> {
     await this.directory.get(storeId);
-    const { rows } = await execute(
-      this.db,
-      `insert into customers as c (store_id, customer_id, email, name, phone, language, marketing_consent, registered_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       on conflict (store_id, customer_id) do update set
-         email = excluded.email, name = excluded.name, phone = excluded.phone, language = excluded.language,
-         marketing_consent = excluded.marketing_consent, registered_at = excluded.registered_at, updated_at = excluded.updated_at
-       where excluded.updated_at > c.updated_at
-       returning customer_id`,
-      [
-        storeId,
-        customerId,
-        dto.email.trim(),
-        dto.name.trim(),
-        dto.phone?.trim() || null,
-        dto.language?.trim() || null,
-        dto.marketingConsent,
-        new Date(dto.registeredAt),
-        new Date(dto.updatedAt),
-      ],
-    );
-    if (rows.length === 0) return this.ignored('customers', 'customer_id', storeId, customerId, dto.updatedAt);
+    const applied = await this.customers.forStore(storeId).upsert({
+      customerId,
+      email: dto.email.trim(),
+      name: dto.name.trim(),
+      phone: dto.phone?.trim() || null,
+      language: dto.language?.trim() || null,
+      marketingConsent: dto.marketingConsent,
+      registeredAt: new Date(dto.registeredAt),
+      updatedAt: new Date(dto.updatedAt),
+    });
+    if (!applied) return this.ignored(await this.customers.forStore(storeId).storedVersion(customerId), dto.updatedAt);
     await this.jobs.publish('customer.changed', { storeId, customerId });
     await this.sync.requestSync(storeId, customerId, 'realtime');
     return { applied: true };
@@ -70,44 +64,29 @@ export class CustomerIngestionService {
     }
     let sessionId: string | null = null;
     const applied = await this.db.transaction(async (m) => {
-      const { rows: before } = await execute<{ status: string }>(
-        m,
-        'select status from orders where store_id = $1 and order_id = $2 for update',
-        [storeId, orderId],
-      );
-      const { rows } = await execute(
-        m,
-        `insert into orders as o (store_id, order_id, customer_id, status, currency, total_amount, placed_at, updated_at, discount_code, session_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         on conflict (store_id, order_id) do update set
-           customer_id = excluded.customer_id, status = excluded.status, currency = excluded.currency,
-           total_amount = excluded.total_amount, placed_at = excluded.placed_at, updated_at = excluded.updated_at,
-           discount_code = excluded.discount_code, session_id = coalesce(excluded.session_id, o.session_id)
-         where excluded.updated_at > o.updated_at
-         returning order_id, session_id`,
-        [
-          storeId,
-          orderId,
-          dto.customerId,
-          dto.status,
-          dto.currency.toUpperCase(),
-          dto.totalAmount,
-          new Date(dto.placedAt),
-          new Date(dto.updatedAt),
-          dto.discountCode ?? null,
-          dto.sessionId ?? null,
-        ],
-      );
-      if (rows.length === 0) return false;
-      sessionId = (rows[0] as { session_id: string | null }).session_id;
+      const orders = this.orders.forStore(storeId, m);
+      const before = await orders.lockStatus(orderId);
+      const upserted = await orders.upsert({
+        orderId,
+        customerId: dto.customerId,
+        status: dto.status,
+        currency: dto.currency.toUpperCase(),
+        totalAmount: dto.totalAmount,
+        placedAt: new Date(dto.placedAt),
+        updatedAt: new Date(dto.updatedAt),
+        discountCode: dto.discountCode ?? null,
+        sessionId: dto.sessionId ?? null,
+      });
+      if (!upserted) return false;
+      sessionId = upserted.sessionId;
       // The row lock taken by the upsert serialises concurrent versions of this order's items.
-      if (countsTowardsPairs(before[0]?.status)) await this.pairs.adjust(m, storeId, orderId, -1);
-      await execute(m, 'delete from order_items where store_id = $1 and order_id = $2', [storeId, orderId]);
-      await insertItems(m, storeId, orderId, dto.items);
-      if (countsTowardsPairs(dto.status)) await this.pairs.adjust(m, storeId, orderId, 1);
+      const pairs = this.pairs.forStore(storeId, m);
+      if (countsTowardsPairs(before)) await pairs.adjust(orderId, -1);
+      await orders.replaceItems(orderId, dto.items.map(lineItem));
+      if (countsTowardsPairs(dto.status)) await pairs.adjust(orderId, 1);
       return true;
     });
-    if (!applied) return this.ignored('orders', 'order_id', storeId, orderId, dto.updatedAt);
+    if (!applied) return this.ignored(await this.orders.forStore(storeId).storedVersion(orderId), dto.updatedAt);
     await this.jobs.publish('order.changed', {
       storeId,
       orderId,
@@ -126,15 +105,8 @@ export class CustomerIngestionService {
   async upsertCart(storeId: string, customerId: string, dto: UpsertCartDto): Promise<IngestResultDto> {
     await this.directory.get(storeId);
     const items = dto.items.map(lineItem);
-    const { rows } = await execute(
-      this.db,
-      `insert into carts as c (store_id, customer_id, items, updated_at) values ($1, $2, $3::jsonb, $4)
-       on conflict (store_id, customer_id) do update set items = excluded.items, updated_at = excluded.updated_at
-       where excluded.updated_at > c.updated_at
-       returning customer_id`,
-      [storeId, customerId, JSON.stringify(items), new Date(dto.updatedAt)],
-    );
-    if (rows.length === 0) return this.ignored('carts', 'customer_id', storeId, customerId, dto.updatedAt);
+    const applied = await this.customers.forStore(storeId).upsertCart(customerId, items, new Date(dto.updatedAt));
+    if (!applied) return this.ignored(await this.customers.forStore(storeId).storedCartVersion(customerId), dto.updatedAt);
     await this.jobs.publish('cart.changed', { storeId, customerId });
     await this.sync.requestSync(storeId, customerId, 'realtime');
     return { applied: true };
@@ -142,48 +114,26 @@ export class CustomerIngestionService {
 
   async upsertProduct(storeId: string, productId: string, dto: UpsertProductDto): Promise<IngestResultDto> {
     await this.directory.get(storeId);
-    const { rows } = await execute(
-      this.db,
-      `insert into products as p (store_id, product_id, name, category, price, url, image_url, in_stock, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::timestamptz, clock_timestamp()))
-       on conflict (store_id, product_id) do update set
-         name = excluded.name, category = excluded.category, price = excluded.price, url = excluded.url,
-         image_url = excluded.image_url, in_stock = excluded.in_stock, updated_at = excluded.updated_at
-       where excluded.updated_at > p.updated_at
-       returning product_id`,
-      [
-        storeId,
-        productId,
-        dto.name.trim(),
-        dto.category.trim(),
-        dto.price,
-        dto.url ?? null,
-        dto.imageUrl ?? null,
-        dto.inStock,
-        dto.updatedAt ? new Date(dto.updatedAt) : null,
-      ],
-    );
-    if (rows.length === 0) return this.ignored('products', 'product_id', storeId, productId, dto.updatedAt ?? null);
+    const applied = await this.products.forStore(storeId).upsert({
+      productId,
+      name: dto.name.trim(),
+      category: dto.category.trim(),
+      price: dto.price,
+      url: dto.url ?? null,
+      imageUrl: dto.imageUrl ?? null,
+      inStock: dto.inStock,
+      updatedAt: dto.updatedAt ? new Date(dto.updatedAt) : null,
+    });
+    if (!applied) return this.ignored(await this.products.forStore(storeId).storedVersion(productId), dto.updatedAt ?? null);
     return { applied: true };
   }
 
   /**
    * The answer to a write the database ignored because the stored version is as new or newer:
-   * says which version is stored, so the platform can tell a replay from a clock problem.
+   * says which version is stored (`stored`, read after the write), so the platform can tell a
+   * replay from a clock problem.
    */
-  private async ignored(
-    table: 'customers' | 'orders' | 'carts' | 'products',
-    key: 'customer_id' | 'order_id' | 'product_id',
-    storeId: string,
-    id: string,
-    updatedAt: string | null,
-  ): Promise<IngestResultDto> {
-    const { rows } = await execute<{ updated_at: Date }>(
-      this.db,
-      `select updated_at from ${table} where store_id = $1 and ${key} = $2`,
-      [storeId, id],
-    );
-    const stored = rows[0]?.updated_at;
+  private ignored(stored: Date | null, updatedAt: string | null): IngestResultDto {
     const incoming = updatedAt ? new Date(updatedAt).toISOString() : 'now';
     const reason = stored
       ? `Ignored as stale: the stored version has updatedAt ${stored.toISOString()}, and this update's ${incoming} is not newer`
@@ -200,31 +150,4 @@ function lineItem(item: LineItemDto) {
     quantity: item.quantity,
     unitPrice: item.unitPrice,
   };
-}
-
-async function insertItems(
-  m: Parameters<typeof execute>[0],
-  storeId: string,
-  orderId: string,
-  items: LineItemDto[],
-): Promise<void> {
-  if (items.length === 0) return;
-  const rows = items.map(lineItem);
-  await execute(
-    m,
-    `insert into order_items (store_id, order_id, line, product_id, name, category, quantity, unit_price)
-     select $1, $2, t.line, t.product_id, t.name, t.category, t.quantity, t.unit_price
-     from unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[])
-       as t(line, product_id, name, category, quantity, unit_price)`,
-    [
-      storeId,
-      orderId,
-      rows.map((_, i) => i + 1),
-      rows.map((r) => r.productId),
-      rows.map((r) => r.name),
-      rows.map((r) => r.category),
-      rows.map((r) => r.quantity),
-      rows.map((r) => r.unitPrice),
-    ],
-  );
 }

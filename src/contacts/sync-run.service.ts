@@ -1,14 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { StoreDirectory, StoreNotReadyError, type StoreView } from '../accounts/store-directory.service';
 import { resolveStoreSettings } from '../accounts/store-settings';
 import { NotFoundError } from '../common/errors/domain-error';
 import { JobPriority, JobQueue } from '../jobs/job-queue.service';
 import { ContactSyncService, type SyncResult } from './contact-sync.service';
-import { execute, rowsOf } from '../database/sql';
 import { CustomerBasisRepository } from './customer-basis.repository';
 import type { SyncRunDto } from './dto/sync-run.dto';
 import type { SyncRunTrigger } from './entities/sync-run.entity';
+import { SyncRunLeaseRepository, SyncRunRepository, SyncScheduleScanRepository, type RunRow } from './sync-run.repository';
 import { nextSyncAt } from './sync-schedule';
 
 export const BATCH_QUEUE = 'contacts.sync-batch';
@@ -25,29 +24,11 @@ export const RECOVER_QUEUE = 'contacts.sync-recover';
  */
 export const LEASE_SECONDS = 15;
 const HEARTBEAT_MS = (LEASE_SECONDS * 1000) / 3;
-const LEASE = `make_interval(secs => ${LEASE_SECONDS})`;
 /** A run between batches (no lease) whose next batch job never started is re-sent after this long. */
-const UNLEASED_STALL = `make_interval(secs => ${LEASE_SECONDS * 2})`;
+const UNLEASED_STALL_SECONDS = LEASE_SECONDS * 2;
 
 interface BatchJob {
   runId: string;
-}
-
-interface RunRow {
-  id: string;
-  store_id: string;
-  trigger: SyncRunTrigger;
-  state: 'running' | 'done' | 'failed';
-  total: number;
-  done: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  failed: number;
-  cursor: string | null;
-  last_error: string | null;
-  started_at: Date;
-  finished_at: Date | null;
 }
 
 /**
@@ -62,7 +43,9 @@ export class SyncRunService {
   private readonly logger = new Logger(SyncRunService.name);
 
   constructor(
-    private readonly db: DataSource,
+    private readonly runs: SyncRunRepository,
+    private readonly leases: SyncRunLeaseRepository,
+    private readonly scans: SyncScheduleScanRepository,
     private readonly jobs: JobQueue,
     private readonly directory: StoreDirectory,
     private readonly bases: CustomerBasisRepository,
@@ -83,18 +66,10 @@ export class SyncRunService {
   async startRun(storeId: string, trigger: SyncRunTrigger): Promise<SyncRunDto> {
     const store = await this.directory.get(storeId);
     if (store.chatwoot.state !== 'active') throw new StoreNotReadyError(storeId, store.chatwoot.state);
-    const [created] = await rowsOf<RunRow>(
-      this.db,
-      `insert into sync_runs (store_id, trigger, state, total)
-       select $1, $2, 'running', (select count(*) from customers where store_id = $1)
-       on conflict (store_id) where state = 'running' do nothing
-       returning *`,
-      [storeId, trigger],
-    );
+    const runs = this.runs.forStore(storeId);
+    const created = await runs.start(trigger);
     if (!created) {
-      const [running] = await rowsOf<RunRow>(this.db, `select * from sync_runs where store_id = $1 and state = 'running'`, [
-        storeId,
-      ]);
+      const running = await runs.running();
       if (running) return toDto(running);
       return this.startRun(storeId, trigger);
     }
@@ -103,7 +78,7 @@ export class SyncRunService {
   }
 
   async getRun(storeId: string, runId: string): Promise<SyncRunDto> {
-    const [row] = await rowsOf<RunRow>(this.db, 'select * from sync_runs where store_id = $1 and id = $2', [storeId, runId]);
+    const row = await this.runs.forStore(storeId).get(runId);
     if (!row) throw new NotFoundError(`Sync run ${runId}`, 'SYNC_RUN_NOT_FOUND');
     return toDto(row);
   }
@@ -114,17 +89,11 @@ export class SyncRunService {
 
   /** One batch of a run. Public for the bench and tests; normally called by the batch queue. */
   async processBatch(runId: string, jobId: string): Promise<void> {
-    const [run] = await rowsOf<RunRow>(
-      this.db,
-      `update sync_runs set lease_owner = $2, lease_until = now() + ${LEASE}, updated_at = now()
-       where id = $1 and state = 'running' and (lease_owner is null or lease_owner = $2 or lease_until < now())
-       returning *`,
-      [runId, jobId],
-    );
+    const run = await this.leases.claim(runId, jobId, LEASE_SECONDS);
     // Finished, or another job holds the run: that one chains the next batch.
     if (!run) return;
 
-    const store = await this.directory.find(run.store_id);
+    const store = await this.directory.find(run.storeId);
     if (!store || store.chatwoot.state !== 'active') {
       await this.finish(runId, 'failed', `store has no active Chatwoot account (${store?.chatwoot.state ?? 'unknown store'})`);
       return;
@@ -139,16 +108,14 @@ export class SyncRunService {
 
   /** Keeps this job's lease while it works; a lease it no longer holds is not taken back. */
   private async renewLease(runId: string, jobId: string): Promise<void> {
-    await execute(
-      this.db,
-      `update sync_runs set lease_until = now() + ${LEASE} where id = $1 and lease_owner = $2 and state = 'running'`,
-      [runId, jobId],
-    ).catch((error: unknown) => this.logger.warn({ err: error, runId }, 'sync run lease not renewed'));
+    await this.leases
+      .renew(runId, jobId, LEASE_SECONDS)
+      .catch((error: unknown) => this.logger.warn({ err: error, runId }, 'sync run lease not renewed'));
   }
 
   private async syncBatch(run: RunRow, store: StoreView, jobId: string): Promise<void> {
     const runId = run.id;
-    const bases = await this.bases.page(run.store_id, store.currency, run.cursor, BATCH_SIZE);
+    const bases = await this.bases.forStore(run.storeId).page(store.currency, run.cursor, BATCH_SIZE);
     for (let i = 0; i < bases.length; i += CHUNK_SIZE) {
       const chunk = bases.slice(i, i + CHUNK_SIZE);
       let outcome;
@@ -164,24 +131,21 @@ export class SyncRunService {
       // Keep the lease and let pg-boss retry: the retry resumes at this chunk.
       if (outcome.retryable) throw outcome.retryable;
       const counts = countResults(outcome.results);
-      const progress = await execute(
-        this.db,
-        `update sync_runs set done = done + $3, created = created + $4, updated = updated + $5, unchanged = unchanged + $6,
-           failed = failed + $7, cursor = $8, lease_until = now() + ${LEASE}, updated_at = now()
-         where id = $1 and lease_owner = $2`,
-        [
-          runId,
-          jobId,
-          chunk.length,
-          counts.created,
-          counts.updated,
-          counts.unchanged,
-          counts.failed,
-          chunk[chunk.length - 1].customerId,
-        ],
+      const progressed = await this.leases.progress(
+        runId,
+        jobId,
+        {
+          done: chunk.length,
+          created: counts.created,
+          updated: counts.updated,
+          unchanged: counts.unchanged,
+          failed: counts.failed,
+          cursor: chunk[chunk.length - 1].customerId,
+        },
+        LEASE_SECONDS,
       );
       // The lease was taken over (this job was presumed dead): the new holder redoes this chunk.
-      if (progress.affected === 0) {
+      if (!progressed) {
         this.logger.warn({ runId, jobId }, 'sync run lease lost; leaving the run to its new holder');
         return;
       }
@@ -190,21 +154,12 @@ export class SyncRunService {
       await this.finish(runId, 'done', null);
       return;
     }
-    await execute(this.db, 'update sync_runs set lease_owner = null, lease_until = null where id = $1 and lease_owner = $2', [
-      runId,
-      jobId,
-    ]);
+    await this.leases.release(runId, jobId);
     await this.sendBatch(runId);
   }
 
   private async finish(runId: string, state: 'done' | 'failed', error: string | null): Promise<void> {
-    await execute(
-      this.db,
-      `update sync_runs set state = $2, last_error = $3, finished_at = now(), updated_at = now(), lease_owner = null,
-         lease_until = null, total = greatest(total, done)
-       where id = $1 and state = 'running'`,
-      [runId, state, error],
-    );
+    await this.leases.finish(runId, state, error);
   }
 
   /**
@@ -213,32 +168,16 @@ export class SyncRunService {
    * re-sends the batch job of runs that stopped making progress.
    */
   async scan(now = new Date()): Promise<{ started: string[] }> {
-    // Distinct store ids by skip scan over the primary key: cheap however many customers there are.
-    const stores = await rowsOf<{ store_id: string; next_run_at: Date | null }>(
-      this.db,
-      `with recursive ids as (
-         (select store_id from customers order by store_id limit 1)
-         union all
-         select (select c.store_id from customers c where c.store_id > ids.store_id order by c.store_id limit 1)
-         from ids where ids.store_id is not null
-       )
-       select ids.store_id, s.next_run_at from ids left join contact_sync_schedules s on s.store_id = ids.store_id
-       where ids.store_id is not null`,
-    );
+    const stores = await this.scans.storesWithCustomers();
     const started: string[] = [];
-    for (const { store_id: storeId, next_run_at: nextRunAt } of stores) {
+    for (const { storeId, nextRunAt } of stores) {
       if (nextRunAt && nextRunAt > now) continue;
       try {
         const store = await this.directory.find(storeId);
         if (!store || store.chatwoot.state !== 'active') continue;
         const run = await this.startRun(storeId, 'schedule');
         const next = nextSyncAt(resolveStoreSettings(store.settings).contactSyncCron, store.timezone, now);
-        await execute(
-          this.db,
-          `insert into contact_sync_schedules (store_id, next_run_at, last_run_id) values ($1, $2, $3)
-           on conflict (store_id) do update set next_run_at = excluded.next_run_at, last_run_id = excluded.last_run_id`,
-          [storeId, next, run.id],
-        );
+        await this.runs.forStore(storeId).scheduleNext(next, run.id);
         started.push(storeId);
       } catch (error) {
         this.logger.warn({ err: error, storeId }, 'scheduled contact sync could not start');
@@ -254,19 +193,12 @@ export class SyncRunService {
    * over at its cursor; if the old job comes back it finds the lease taken and stops.
    */
   async recoverOrphanedRuns(): Promise<string[]> {
-    const orphaned = await rowsOf<{ id: string }>(
-      this.db,
-      `select id from sync_runs
-        where state = 'running'
-          and ((lease_owner is not null and lease_until < now())
-            or (lease_owner is null and updated_at < now() - ${UNLEASED_STALL}))
-        limit 100`,
-    );
-    for (const { id } of orphaned) {
+    const orphaned = await this.scans.orphanedRuns(UNLEASED_STALL_SECONDS);
+    for (const id of orphaned) {
       this.logger.warn({ runId: id }, 'sync run had no live worker; resuming it');
       await this.sendBatch(id);
     }
-    return orphaned.map((r) => r.id);
+    return orphaned;
   }
 }
 
@@ -279,7 +211,7 @@ function countResults(results: Map<string, SyncResult>): Record<SyncResult, numb
 function toDto(row: RunRow): SyncRunDto {
   return {
     id: row.id,
-    storeId: row.store_id,
+    storeId: row.storeId,
     state: row.state,
     trigger: row.trigger,
     total: row.total,
@@ -288,8 +220,8 @@ function toDto(row: RunRow): SyncRunDto {
     updated: row.updated,
     unchanged: row.unchanged,
     failed: row.failed,
-    startedAt: row.started_at.toISOString(),
-    finishedAt: row.finished_at?.toISOString() ?? null,
-    error: row.last_error,
+    startedAt: row.startedAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    error: row.lastError,
   };
 }

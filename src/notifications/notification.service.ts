@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { StoreDirectory } from '../accounts/store-directory.service';
 import { JobQueue } from '../jobs/job-queue.service';
 import { MetricsService } from '../observability/metrics.service';
-import { Notification, type NotificationState } from './entities/notification.entity';
+import type { Notification, NotificationState } from './entities/notification.entity';
+import { NotificationRepository, type DeliveryPatch } from './notification.repository';
 import { isRetryableStatus, signNotification, type NotificationEnvelope } from './notification-signature';
 
 export const DELIVER_QUEUE = 'notifications.deliver';
@@ -49,7 +48,7 @@ export class NotificationService {
   private readonly outcomes;
 
   constructor(
-    @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
+    private readonly notifications: NotificationRepository,
     private readonly stores: StoreDirectory,
     private readonly jobs: JobQueue,
     metrics: MetricsService,
@@ -62,15 +61,10 @@ export class NotificationService {
       concurrency: 2,
     });
     jobs.on('store.deleted', 'notifications.store-deleted', async ({ storeId }) => {
-      await this.notifications.delete({ storeId });
+      await this.notifications.forStore(storeId).deleteAll();
     });
     jobs.on('customer.erased', 'notifications.customer-erased', async ({ storeId, customerId }) => {
-      await this.notifications
-        .createQueryBuilder()
-        .delete()
-        .where('store_id = :storeId', { storeId })
-        .andWhere("payload->>'customerId' = :customerId", { customerId })
-        .execute();
+      await this.notifications.forStore(storeId).deleteForCustomer(customerId);
     });
   }
 
@@ -81,18 +75,12 @@ export class NotificationService {
     options: NotifyOptions = {},
   ): Promise<NotifyResult> {
     const delayMs = Math.max(0, Math.round(options.delayMs ?? 0));
-    const inserted: { id: string }[] = await this.notifications.query(
-      `insert into notifications (store_id, type, payload, dedupe_key, deliver_after)
-       values ($1, $2, $3, $4, now() + $5 * interval '1 millisecond')
-       on conflict (store_id, dedupe_key) where dedupe_key is not null do nothing
-       returning id`,
-      [storeId, type, JSON.stringify(payload), options.dedupeKey ?? null, delayMs],
-    );
-    if (inserted.length === 0) {
-      const existing = await this.notifications.findOneOrFail({ where: { storeId, dedupeKey: options.dedupeKey } });
-      return { id: existing.id, created: false };
+    const notifications = this.notifications.forStore(storeId);
+    const id = await notifications.record(type, payload, options.dedupeKey ?? null, delayMs);
+    if (!id) {
+      const existing = await notifications.idByDedupeKey(options.dedupeKey!);
+      return { id: existing!, created: false };
     }
-    const id = inserted[0].id;
     await this.jobs.send(DELIVER_QUEUE, { storeId, id } satisfies DeliverJob, {
       singletonKey: `notification:${id}`,
       ...(delayMs > 0 ? { startAfter: new Date(Date.now() + delayMs) } : {}),
@@ -102,18 +90,14 @@ export class NotificationService {
   }
 
   async list(storeId: string, query: NotificationListQuery): Promise<{ items: Notification[]; total: number }> {
-    const [items, total] = await this.notifications.findAndCount({
-      where: { storeId, ...(query.state ? { state: query.state } : {}), ...(query.type ? { type: query.type } : {}) },
-      order: { createdAt: 'DESC', id: 'ASC' },
-      skip: (query.page - 1) * query.pageSize,
-      take: query.pageSize,
-    });
-    return { items, total };
+    return this.notifications
+      .forStore(storeId)
+      .page({ state: query.state, type: query.type }, (query.page - 1) * query.pageSize, query.pageSize);
   }
 
   /** One delivery attempt; throws to let the queue retry a retryable failure. */
   async deliver(storeId: string, id: string): Promise<void> {
-    const row = await this.notifications.findOne({ where: { storeId, id } });
+    const row = await this.notifications.forStore(storeId).get(id);
     if (!row || row.state !== 'pending') return;
     const target = await this.stores.notificationTarget(storeId);
     if (!target) {
@@ -157,10 +141,7 @@ export class NotificationService {
       error = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
     }
     if (isRetryableStatus(status) && attempts < MAX_ATTEMPTS) {
-      await this.notifications.update(
-        { storeId, id },
-        { attempts, lastError: error, responseStatus: status || null, updatedAt: new Date() },
-      );
+      await this.notifications.forStore(storeId).update(id, { attempts, lastError: error, responseStatus: status || null });
       this.outcomes.inc({ type: row.type, outcome: 'retried' });
       throw new RetryableDeliveryError(`Notification ${id} not delivered (${error}); will retry`);
     }
@@ -168,12 +149,8 @@ export class NotificationService {
     await this.finish(row, 'failed', { attempts, lastError: error, responseStatus: status || null });
   }
 
-  private async finish(
-    row: Notification,
-    state: NotificationState,
-    patch: Pick<Partial<Notification>, 'attempts' | 'lastError' | 'responseStatus' | 'deliveredAt'>,
-  ): Promise<void> {
-    await this.notifications.update({ storeId: row.storeId, id: row.id }, { ...patch, state, updatedAt: new Date() });
+  private async finish(row: Notification, state: NotificationState, patch: Omit<DeliveryPatch, 'state'>): Promise<void> {
+    await this.notifications.forStore(row.storeId).update(row.id, { ...patch, state });
     this.outcomes.inc({ type: row.type, outcome: state });
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { StoreDirectory } from '../accounts/store-directory.service';
+import { ChatAttributionRepository, type AttributionDayAgentRow as AttributionRow } from './chat-attribution.repository';
+import { ConversionPeriodRepository } from './conversion-period.repository';
 import { resolvePeriod, safeTimezone, todayIn } from './conversion-report.period';
 import type {
   ConversionAgentDto,
@@ -9,34 +10,8 @@ import type {
   ConversionReportDto,
   MoneyDto,
 } from './dto/conversion-report.dto';
-
-interface EventRow {
-  day: string | null;
-  loads: number;
-  p50: number | null;
-  p95: number | null;
-  opens: number;
-  started: number;
-}
-
-interface ConversationRow {
-  day: string | null;
-  assignee_id: number | null;
-  by_day: number;
-  by_agent: number;
-  conversations: number;
-  converted: number;
-}
-
-interface AttributionRow {
-  day: string | null;
-  assignee_id: number | null;
-  by_day: number;
-  by_agent: number;
-  currency: string;
-  orders: number;
-  revenue: string;
-}
+import { StorefrontActivityRepository, type FunnelDayRow as EventRow } from './storefront-activity.repository';
+import { TrackedFactsRepository, type ConversationDayAgentRow as ConversationRow } from './tracked-facts.repository';
 
 const round = (value: number | null, digits: number): number | null =>
   value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits;
@@ -49,56 +24,21 @@ const rate = (part: number, whole: number): number | null => (whole > 0 ? round(
 @Injectable()
 export class ConversionReportService {
   constructor(
-    private readonly db: DataSource,
     private readonly stores: StoreDirectory,
+    private readonly periods: ConversionPeriodRepository,
+    private readonly activity: StorefrontActivityRepository,
+    private readonly facts: TrackedFactsRepository,
+    private readonly attributionsOf: ChatAttributionRepository,
   ) {}
 
   async report(storeId: string, query: ConversionQueryDto): Promise<ConversionReportDto> {
     const store = await this.stores.get(storeId);
     const timezone = safeTimezone(store.timezone);
     const period = resolvePeriod(query.from, query.to, todayIn(timezone));
-    const [bounds] = (await this.db.query(
-      `select ($1::date)::timestamp at time zone $3 as start, ($2::date + 1)::timestamp at time zone $3 as end`,
-      [period.from, period.to, timezone],
-    )) as { start: Date; end: Date }[];
-    const params = [storeId, timezone, bounds.start, bounds.end];
-    const dayOf = (column: string) => `to_char((${column} at time zone $2)::date, 'YYYY-MM-DD')`;
-
-    const events = (await this.db.query(
-      `select ${dayOf('at')} as day,
-              (count(*) filter (where type = 'widget_loaded'))::int as loads,
-              percentile_cont(0.5) within group (order by load_time_ms) filter (where type = 'widget_loaded') as p50,
-              percentile_cont(0.95) within group (order by load_time_ms) filter (where type = 'widget_loaded') as p95,
-              (count(*) filter (where type = 'widget_opened'))::int as opens,
-              (count(*) filter (where type = 'conversation_started'))::int as started
-         from tracking_events
-        where store_id = $1 and at >= $3 and at < $4 and type in ('widget_loaded', 'widget_opened', 'conversation_started')
-        group by rollup (1)`,
-      params,
-    )) as EventRow[];
-
-    const conversations = (await this.db.query(
-      `select ${dayOf('c.created_at')} as day, c.assignee_id,
-              grouping(${dayOf('c.created_at')}) = 0 as by_day, grouping(c.assignee_id) = 0 as by_agent,
-              count(*)::int as conversations,
-              (count(*) filter (where exists (select 1 from chat_attributions a
-                 where a.store_id = c.store_id and a.conversation_display_id = c.display_id)))::int as converted
-         from tracked_conversations c
-        where c.store_id = $1 and c.created_at >= $3 and c.created_at < $4
-        group by grouping sets ((${dayOf('c.created_at')}), (c.assignee_id), ())`,
-      params,
-    )) as ConversationRow[];
-
-    const attributions = (await this.db.query(
-      `select ${dayOf('a.placed_at')} as day, c.assignee_id,
-              grouping(${dayOf('a.placed_at')}) = 0 as by_day, grouping(c.assignee_id) = 0 as by_agent,
-              a.currency, count(*)::int as orders, sum(a.total_amount)::text as revenue
-         from chat_attributions a
-         left join tracked_conversations c on c.store_id = a.store_id and c.display_id = a.conversation_display_id
-        where a.store_id = $1 and a.placed_at >= $3 and a.placed_at < $4
-        group by grouping sets ((${dayOf('a.placed_at')}, a.currency), (c.assignee_id, a.currency), (a.currency))`,
-      params,
-    )) as AttributionRow[];
+    const bounds = await this.periods.bounds(period.from, period.to, timezone);
+    const events = await this.activity.forStore(storeId).funnelByDay(timezone, bounds.start, bounds.end);
+    const conversations = await this.facts.forStore(storeId).conversationsByDayAndAgent(timezone, bounds.start, bounds.end);
+    const attributions = await this.attributionsOf.forStore(storeId).byDayAndAgent(timezone, bounds.start, bounds.end);
 
     const money = (rows: AttributionRow[]): MoneyDto[] =>
       rows
@@ -125,8 +65,8 @@ export class ConversionReportService {
       attributedRevenue: money(a),
     });
 
-    const dayConversations = conversations.filter((r) => r.by_day);
-    const dayAttributions = attributions.filter((r) => r.by_day);
+    const dayConversations = conversations.filter((r) => r.byDay);
+    const dayAttributions = attributions.filter((r) => r.byDay);
     const days = period.days.map((date) => ({
       date,
       ...figures(
@@ -136,13 +76,13 @@ export class ConversionReportService {
       ),
     }));
 
-    const agentConversations = conversations.filter((r) => r.by_agent);
-    const agentAttributions = attributions.filter((r) => r.by_agent);
-    const agentIds = [...new Set([...agentConversations, ...agentAttributions].map((r) => r.assignee_id))];
+    const agentConversations = conversations.filter((r) => r.byAgent);
+    const agentAttributions = attributions.filter((r) => r.byAgent);
+    const agentIds = [...new Set([...agentConversations, ...agentAttributions].map((r) => r.assigneeId))];
     const agents: ConversionAgentDto[] = agentIds
       .map((agentId) => {
-        const c = agentConversations.find((r) => r.assignee_id === agentId);
-        const a = agentAttributions.filter((r) => r.assignee_id === agentId);
+        const c = agentConversations.find((r) => r.assigneeId === agentId);
+        const a = agentAttributions.filter((r) => r.assigneeId === agentId);
         return {
           agentId,
           conversations: c?.conversations ?? 0,
@@ -161,8 +101,8 @@ export class ConversionReportService {
       timezone,
       totals: figures(
         events.find((r) => r.day === null),
-        conversations.find((r) => !r.by_day && !r.by_agent),
-        attributions.filter((r) => !r.by_day && !r.by_agent),
+        conversations.find((r) => !r.byDay && !r.byAgent),
+        attributions.filter((r) => !r.byDay && !r.byAgent),
       ),
       days,
       agents,

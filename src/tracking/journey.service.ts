@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
-import { TrackingSession } from './entities/tracking-session.entity';
+import { StorefrontActivityRepository, type SessionRow } from './storefront-activity.repository';
 
 /** tracker.js starts a new session after this much inactivity; the same rule decides "active". */
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
@@ -28,32 +26,22 @@ export interface CustomerJourney {
 /** Storefront journeys for other modules (the agent context panel). */
 @Injectable()
 export class JourneyService {
-  constructor(
-    @InjectRepository(TrackingSession) private readonly sessions: Repository<TrackingSession>,
-    private readonly db: DataSource,
-  ) {}
+  constructor(private readonly activity: StorefrontActivityRepository) {}
 
   /** The customer's most recent storefront session (within raw-event retention), or null. */
   async currentSession(storeId: string, customerId: string): Promise<CustomerJourney | null> {
-    const session = await this.sessions.findOne({ where: { storeId, customerId }, order: { lastSeen: 'DESC' } });
+    const session = await this.activity.forStore(storeId).latestSessionOf(customerId);
     return session ? this.describe(storeId, session) : null;
   }
 
   /** One session by id, e.g. the `bridge_session_id` of a conversation, or null. */
   async session(storeId: string, sessionId: string): Promise<CustomerJourney | null> {
-    const session = await this.sessions.findOne({ where: { storeId, sessionId } });
+    const session = await this.activity.forStore(storeId).session(sessionId);
     return session ? this.describe(storeId, session) : null;
   }
 
-  private async describe(storeId: string, session: TrackingSession, now = Date.now()): Promise<CustomerJourney> {
-    const rows = (await this.db.query(
-      `(select type, at, url, product_id from tracking_events
-         where store_id = $1 and session_id = $2 and type = 'page_view' order by at desc, id desc limit $3)
-       union all
-       (select type, at, url, product_id from tracking_events
-         where store_id = $1 and session_id = $2 and type = 'product_view' order by at desc, id desc limit $3)`,
-      [storeId, session.sessionId, JOURNEY_LIST_LIMIT],
-    )) as { type: string; at: Date; url: string | null; product_id: string | null }[];
+  private async describe(storeId: string, session: SessionRow, now = Date.now()): Promise<CustomerJourney> {
+    const rows = await this.activity.forStore(storeId).journeyEvents(session.sessionId, JOURNEY_LIST_LIMIT);
     const chronological = rows.sort((a, b) => a.at.getTime() - b.at.getTime());
     return {
       sessionId: session.sessionId,
@@ -69,8 +57,8 @@ export class JourneyService {
         .filter((r) => r.type === 'page_view' && r.url)
         .map((r) => ({ url: r.url!, at: r.at.toISOString() })),
       productsViewed: chronological
-        .filter((r) => r.type === 'product_view' && r.product_id)
-        .map((r) => ({ productId: r.product_id!, at: r.at.toISOString() })),
+        .filter((r) => r.type === 'product_view' && r.productId)
+        .map((r) => ({ productId: r.productId!, at: r.at.toISOString() })),
     };
   }
 }

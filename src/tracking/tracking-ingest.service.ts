@@ -8,7 +8,9 @@ import { JobQueue } from '../jobs/job-queue.service';
 import { MetricsService } from '../observability/metrics.service';
 import type { TrackingBatchDto, TrackingEventDto } from './dto/tracking-batch.dto';
 import { TRACKING_EVENT_TYPES } from './entities/tracking-event.entity';
+import { StorefrontActivityRepository } from './storefront-activity.repository';
 import { checkStorefrontOrigin } from './storefront-origin';
+import { TrackedFactsRepository } from './tracked-facts.repository';
 
 export const SESSION_LINKED_QUEUE = 'tracking.session-linked';
 
@@ -44,6 +46,8 @@ export class TrackingIngestService {
     private readonly limits: RateLimitService,
     private readonly config: AppConfig,
     private readonly db: DataSource,
+    private readonly activity: StorefrontActivityRepository,
+    private readonly facts: TrackedFactsRepository,
     private readonly jobs: JobQueue,
     metrics: MetricsService,
   ) {
@@ -94,64 +98,35 @@ export class TrackingIngestService {
     const customerId = batch.customerId ?? null;
 
     return this.db.transaction(async (m) => {
-      const [previous] = (await m.query(
-        'select customer_id from tracking_sessions where store_id = $1 and session_id = $2 for update',
-        [storeId, batch.sessionId],
-      )) as { customer_id: string | null }[];
-      await m.query(
-        `insert into tracking_sessions as s
-           (store_id, session_id, customer_id, first_seen, last_seen, current_url, current_url_at, page_views, product_views)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         on conflict (store_id, session_id) do update set
-           customer_id = coalesce(excluded.customer_id, s.customer_id),
-           first_seen = least(s.first_seen, excluded.first_seen),
-           last_seen = greatest(s.last_seen, excluded.last_seen),
-           current_url = case
-             when excluded.current_url_at is not null and (s.current_url_at is null or excluded.current_url_at >= s.current_url_at)
-             then excluded.current_url else s.current_url end,
-           current_url_at = greatest(s.current_url_at, excluded.current_url_at),
-           page_views = s.page_views + excluded.page_views,
-           product_views = s.product_views + excluded.product_views`,
-        [
-          storeId,
-          batch.sessionId,
-          customerId,
-          new Date(Math.min(...times)),
-          new Date(Math.max(...times)),
-          lastPage?.url ?? null,
-          lastPage?.at ?? null,
-          pages.length,
-          events.filter((e) => e.type === 'product_view').length,
-        ],
+      const activity = this.activity.forStore(storeId, m);
+      const previous = await activity.lockSession(batch.sessionId);
+      await activity.foldIntoSession({
+        sessionId: batch.sessionId,
+        customerId,
+        firstSeen: new Date(Math.min(...times)),
+        lastSeen: new Date(Math.max(...times)),
+        currentUrl: lastPage?.url ?? null,
+        currentUrlAt: lastPage?.at ?? null,
+        pageViews: pages.length,
+        productViews: events.filter((e) => e.type === 'product_view').length,
+      });
+      await activity.addEvents(
+        batch.sessionId,
+        customerId,
+        events.map((e) => ({
+          type: e.type,
+          at: e.at,
+          url: e.url,
+          productId: e.productId ?? null,
+          loadTimeMs: e.type === 'widget_loaded' ? (e.loadTimeMs ?? null) : null,
+        })),
       );
-      await m.query(
-        `insert into tracking_events (store_id, session_id, customer_id, type, at, url, product_id, load_time_ms)
-         select $1, $2, $3, e.type, e.at, e.url, e.product_id, e.load_time_ms
-         from unnest($4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::int[]) as e(type, at, url, product_id, load_time_ms)`,
-        [
-          storeId,
-          batch.sessionId,
-          customerId,
-          events.map((e) => e.type),
-          events.map((e) => e.at),
-          events.map((e) => e.url),
-          events.map((e) => e.productId ?? null),
-          events.map((e) => (e.type === 'widget_loaded' ? (e.loadTimeMs ?? null) : null)),
-        ],
-      );
-      if (!customerId || previous?.customer_id === customerId) return null;
+      if (!customerId || previous?.customerId === customerId) return null;
       // The visitor identified themselves: their earlier anonymous events now belong to them too.
-      await m.query(
-        'update tracking_events set customer_id = $3 where store_id = $1 and session_id = $2 and customer_id is null',
-        [storeId, batch.sessionId, customerId],
-      );
+      await activity.claimAnonymousEvents(batch.sessionId, customerId);
       // Only a session that already chatted can turn an order into a session match; if its
       // conversation arrives later, the conversation handler sees the link itself.
-      const [chatted] = (await m.query('select 1 from tracked_conversations where store_id = $1 and session_id = $2 limit 1', [
-        storeId,
-        batch.sessionId,
-      ])) as unknown[];
-      return chatted ? customerId : null;
+      return (await this.facts.forStore(storeId, m).sessionChatted(batch.sessionId)) ? customerId : null;
     });
   }
 }

@@ -1,17 +1,20 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AnalyticsController } from './analytics.controller';
 import { AttributionService } from './attribution.service';
 import { AttributionsController } from './attributions.controller';
+import { ChatAttributionRepository } from './chat-attribution.repository';
+import { ConversionPeriodRepository } from './conversion-period.repository';
 import { ConversionReportService } from './conversion-report.service';
 import { JourneyService } from './journey.service';
+import { StorefrontActivityRepository } from './storefront-activity.repository';
 import { StorefrontRateGuard } from './storefront-rate.guard';
+import { TrackedFactsRepository } from './tracked-facts.repository';
 import { TrackerScriptService } from './tracker-script.service';
 import { TrackingController } from './tracking.controller';
 import { TrackingIngestService } from './tracking-ingest.service';
+import { TrackingRetentionScanRepository, TrackingStoreDataRepository } from './tracking-purge.repository';
 import { TrackingRetentionService } from './tracking-retention.service';
-import { TRACKING_ENTITIES } from './tracking.schema';
 
 /**
  * Storefront tracking: tracker.js and its intake, journeys, chat-to-sale attribution and the
@@ -19,9 +22,15 @@ import { TRACKING_ENTITIES } from './tracking.schema';
  * from contacts or webhooks.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(TRACKING_ENTITIES), AccountsModule],
+  imports: [AccountsModule],
   controllers: [TrackingController, AttributionsController, AnalyticsController],
   providers: [
+    StorefrontActivityRepository,
+    TrackedFactsRepository,
+    ChatAttributionRepository,
+    ConversionPeriodRepository,
+    TrackingRetentionScanRepository,
+    TrackingStoreDataRepository,
     StorefrontRateGuard,
     TrackerScriptService,
     TrackingIngestService,

@@ -89,7 +89,7 @@ describe('bought-together counts', () => {
   it('matches a full rebuild from the orders', async () => {
     const positive = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
     const incremental = { pairs: positive(await pairs()), sales: positive(await sales()) };
-    await t.get(ProductPairsRepository).rebuild(s.storeId);
+    await t.get(ProductPairsRepository).forStore(s.storeId).rebuild();
     expect({ pairs: await pairs(), sales: await sales() }).toEqual(incremental);
   });
 
