@@ -46,8 +46,8 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            { name: '@nestjs/typeorm', importNames: ['InjectRepository'], message: 'Use the module\'s *.repository.ts instead.' },
-            { name: 'typeorm', importNames: ['Repository'], message: 'Use the module\'s *.repository.ts instead.' },
+            { name: '@nestjs/typeorm', importNames: ['InjectRepository'], message: "Use the module's *.repository.ts instead." },
+            { name: 'typeorm', importNames: ['Repository'], message: "Use the module's *.repository.ts instead." },
           ],
           patterns: [
             {
