@@ -15,6 +15,7 @@ import { CustomerImportService } from './customer-import.service';
 import { CustomerIngestionService } from './customer-ingestion.service';
 import { CustomersController } from './customers.controller';
 import { ImportController } from './import.controller';
+import { OrderShipmentsRepository } from './order-shipments.repository';
 import { ProductPairsRepository } from './product-pairs.repository';
 import { SyncRunService } from './sync-run.service';
 import { WidgetIdentityService } from './widget-identity.service';
@@ -30,6 +31,7 @@ import { WidgetIdentityService } from './widget-identity.service';
     CustomerBasisRepository,
     ContactLinkRepository,
     ProductPairsRepository,
+    OrderShipmentsRepository,
     ContactSyncService,
     ContactLinkService,
     CustomerDataService,

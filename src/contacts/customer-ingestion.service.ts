@@ -5,6 +5,7 @@ import { UnprocessableError } from '../common/errors/domain-error';
 import { JobQueue } from '../jobs/job-queue.service';
 import { ContactSyncService } from './contact-sync.service';
 import { execute } from '../database/sql';
+import { OrderShipmentsRepository } from './order-shipments.repository';
 import { countsTowardsPairs, ProductPairsRepository } from './product-pairs.repository';
 import type { IngestResultDto } from './dto/ingest-result.dto';
 import type { LineItemDto } from './dto/line-item.dto';
@@ -26,6 +27,7 @@ export class CustomerIngestionService {
     private readonly jobs: JobQueue,
     private readonly sync: ContactSyncService,
     private readonly pairs: ProductPairsRepository,
+    private readonly shipments: OrderShipmentsRepository,
   ) {}
 
   async upsertCustomer(storeId: string, customerId: string, dto: UpsertCustomerDto): Promise<IngestResultDto> {
@@ -105,6 +107,7 @@ export class CustomerIngestionService {
       await execute(m, 'delete from order_items where store_id = $1 and order_id = $2', [storeId, orderId]);
       await insertItems(m, storeId, orderId, dto.items);
       if (countsTowardsPairs(dto.status)) await this.pairs.adjust(m, storeId, orderId, 1);
+      if (dto.shipments) await this.shipments.forStore(storeId, m).replace(orderId, dto.shipments);
       return true;
     });
     if (!applied) return this.ignored('orders', 'order_id', storeId, orderId, dto.updatedAt);
