@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StoreScopedRepository, type StoreSql } from '../database/store-scope';
-import type { ShipmentDto } from './dto/shipment.dto';
+import type { UpsertShipmentDto } from './dto/upsert-shipment.dto';
 
 /** The shipments of orders (table `order_shipments`), written with their order. */
 @Injectable()
@@ -18,7 +18,7 @@ export class OrderShipmentsRepository extends StoreScopedRepository<ReturnType<t
 function shipmentsOf(sql: StoreSql) {
   return {
     /** Replaces the order's shipments with `shipments`, kept in the given order. Run in the order's transaction. */
-    async replace(orderId: string, shipments: ShipmentDto[]): Promise<void> {
+    async replace(orderId: string, shipments: UpsertShipmentDto[]): Promise<void> {
       await sql.execute('delete from order_shipments where store_id = $1 and order_id = $2', [orderId]);
       if (shipments.length === 0) return;
       await sql.execute(

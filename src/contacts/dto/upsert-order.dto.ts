@@ -19,7 +19,7 @@ import {
 } from 'class-validator';
 import { ORDER_STATUSES, type OrderStatus } from '../attributes/order-stats';
 import { LineItemDto } from './line-item.dto';
-import { ShipmentDto } from './shipment.dto';
+import { UpsertShipmentDto } from './upsert-shipment.dto';
 
 /** The shape of tracker.js session ids (the tracking intake checks the same). */
 const SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -79,7 +79,7 @@ export class UpsertOrderDto {
   items: LineItemDto[];
 
   @ApiPropertyOptional({
-    type: [ShipmentDto],
+    type: [UpsertShipmentDto],
     description:
       "The order's shipments; the list given replaces the stored one (`[]` clears it), leaving it out keeps what is stored. " +
       'Applied with the order, so a stale version of the order changes neither.',
@@ -87,8 +87,8 @@ export class UpsertOrderDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @ArrayUnique((s: ShipmentDto) => s?.id, { message: 'shipments must have unique ids' })
+  @ArrayUnique((s: UpsertShipmentDto) => s?.id, { message: 'shipments must have unique ids' })
   @ValidateNested({ each: true })
-  @Type(() => ShipmentDto)
-  shipments?: ShipmentDto[];
+  @Type(() => UpsertShipmentDto)
+  shipments?: UpsertShipmentDto[];
 }

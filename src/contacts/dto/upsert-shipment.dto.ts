@@ -3,7 +3,7 @@ import { IsIn, IsISO8601, IsOptional, IsString, IsUrl, Length, MaxLength } from 
 import { SHIPMENT_STATUSES, type ShipmentStatus } from '../entities/order-shipment.entity';
 
 /** One shipment of an order, as the platform sends it with the order. */
-export class ShipmentDto {
+export class UpsertShipmentDto {
   @ApiProperty({ example: 'shp-1', description: "The platform's shipment id, unique within the order" })
   @IsString()
   @Length(1, 200)
