@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { StoreDirectory } from '../accounts/store-directory.service';
 import { UnprocessableError } from '../common/errors/domain-error';
 import { JobQueue } from '../jobs/job-queue.service';
+import { MetricsService } from '../observability/metrics.service';
 import { ContactSyncService } from './contact-sync.service';
 import { execute } from '../database/sql';
 import { OrderShipmentsRepository } from './order-shipments.repository';
@@ -28,7 +29,12 @@ export class CustomerIngestionService {
     private readonly sync: ContactSyncService,
     private readonly pairs: ProductPairsRepository,
     private readonly shipments: OrderShipmentsRepository,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.shipmentsWritten = metrics.counter('order_shipments_written_total', 'Shipments stored with an applied order upsert');
+  }
+
+  private readonly shipmentsWritten;
 
   async upsertCustomer(storeId: string, customerId: string, dto: UpsertCustomerDto): Promise<IngestResultDto> {
     await this.directory.get(storeId);
@@ -111,6 +117,7 @@ export class CustomerIngestionService {
       return true;
     });
     if (!applied) return this.ignored('orders', 'order_id', storeId, orderId, dto.updatedAt);
+    if (dto.shipments) this.shipmentsWritten.inc(dto.shipments.length);
     await this.jobs.publish('order.changed', {
       storeId,
       orderId,

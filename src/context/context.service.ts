@@ -5,6 +5,7 @@ import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import { cartValue } from '../contacts/attributes/cart';
 import { CustomerDataService } from '../contacts/customer-data.service';
+import { MetricsService } from '../observability/metrics.service';
 import { SESSION_IDLE_MS } from '../tracking/journey.service';
 import type { AgentPrincipal } from './auth/agent-principal';
 import { CONTEXT_TTL_MS, contactTag, ContextCacheService, customerTag, storeTag, UNLINKED_TTL_MS } from './context-cache.service';
@@ -65,7 +66,12 @@ export class ContextService {
     private readonly customers: CustomerDataService,
     private readonly stores: StoreDirectory,
     private readonly cache: ContextCacheService,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.readDuration = metrics.histogram('context_read_duration_seconds', 'Time to compute an uncached context view', ['view']);
+  }
+
+  private readonly readDuration;
 
   async context(principal: AgentPrincipal, contactId: number) {
     const store = principal.store;
@@ -262,7 +268,8 @@ export class ContextService {
     const hit = this.cache.get<T>(key);
     if (hit !== undefined) return hit;
     const snapshot = this.cache.cache.snapshot();
-    const { customerId, value } = await compute();
+    const stop = this.readDuration.startTimer({ view: view.split(':')[0] });
+    const { customerId, value } = await compute().finally(() => stop());
     const tags = [contactTag(storeId, contactId), storeTag(storeId)];
     if (customerId) tags.push(customerTag(storeId, customerId));
     this.cache.cache.set(key, value, tags, snapshot, customerId ? ttlMs : UNLINKED_TTL_MS);

@@ -88,6 +88,8 @@ describe('shipments on orders (issue #15 item 2)', () => {
       headers: ctxHeaders(s),
     });
     expect(orders.body.orders[0].shipments.map((x: { id: string }) => x.id)).toEqual(['shp-1', 'shp-2']);
+    const metrics = await t.request('GET', '/metrics', { auth: null });
+    expect(metrics.text).toMatch(/^order_shipments_written_total [1-9]/m);
   });
 
   it('pushes the latest order fulfilment and tracking link to the Chatwoot contact', async () => {

@@ -149,5 +149,8 @@ describe('context API round trips', () => {
     const { result, queries } = await counter.count(() => get(base(many)));
     expect(result.status).toBe(200);
     expect(queries).toEqual([]);
+    const metrics = await t.request('GET', '/metrics', { auth: null });
+    expect(metrics.text).toMatch(/^context_read_duration_seconds_count\{view="orders"\} [1-9]/m);
+    expect(metrics.text).toMatch(/^context_read_duration_seconds_count\{view="context"\} [1-9]/m);
   });
 });
