@@ -39,6 +39,17 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
     placedAt: '2024-06-01T11:58:00Z',
     updatedAt: '2024-06-01T12:00:00Z',
     items: [{ productId: 'prod-42', name: 'Ceramic teapot', category: 'kitchen', quantity: 2, unitPrice: 2499 }],
+    shipments: [
+      {
+        id: 'shp-1',
+        carrier: 'DHL',
+        trackingNumber: 'JD014600003SE',
+        trackingUrl: 'https://www.dhl.com/track?id=JD014600003SE',
+        status: 'delivered',
+        shippedAt: '2024-06-02T09:00:00Z',
+        deliveredAt: '2024-06-04T15:30:00Z',
+      },
+    ],
   },
   UpsertCartDto: {
     items: [{ productId: 'prod-7', name: 'Tea sampler', category: 'tea', quantity: 1, unitPrice: 1299 }],

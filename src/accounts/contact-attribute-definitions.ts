@@ -53,6 +53,19 @@ export const CONTACT_ATTRIBUTE_DEFINITIONS = [
   },
   { key: 'last_order_date', displayName: 'Last order', displayType: 'date', description: 'Date of the most recent order' },
   {
+    key: 'last_order_status',
+    displayName: 'Last order status',
+    displayType: 'list',
+    values: ['pending', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded', 'returned'],
+    description: 'Fulfilment of the most recent order, from its status and shipments',
+  },
+  {
+    key: 'last_order_tracking_url',
+    displayName: 'Last order tracking',
+    displayType: 'link',
+    description: 'Tracking link of the most recent order (its latest shipment)',
+  },
+  {
     key: 'current_cart_value',
     displayName: 'Cart value',
     displayType: 'text',

@@ -19,6 +19,7 @@ import { CustomerIngestionService } from './customer-ingestion.service';
 import { CustomersController } from './customers.controller';
 import { CustomersRepository } from './customers.repository';
 import { ImportController } from './import.controller';
+import { OrderShipmentsRepository } from './order-shipments.repository';
 import { OrdersRepository } from './orders.repository';
 import { ProductPairsRepository } from './product-pairs.repository';
 import { ProductsRepository } from './products.repository';
@@ -46,6 +47,7 @@ import { WidgetIdentityService } from './widget-identity.service';
     SyncRunRepository,
     SyncRunLeaseRepository,
     SyncScheduleScanRepository,
+    OrderShipmentsRepository,
     ContactSyncService,
     ContactLinkService,
     CustomerDataService,

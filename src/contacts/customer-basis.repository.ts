@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StoreScopedRepository, type StoreSql } from '../database/store-scope';
 import type { LineItem } from './attributes/cart';
-import { UNCOUNTED_SQL } from './attributes/order-stats';
+import { UNCOUNTED_SQL, type OrderStatus } from './attributes/order-stats';
+import type { ShipmentStatus } from './entities/order-shipment.entity';
 import type { CustomerBasis } from './attributes/compute-attributes';
 import type { CategoryTotal } from './attributes/favorite-categories';
 
@@ -24,6 +25,10 @@ interface BasisRow {
   last_order_at: Date | null;
   categories: CategoryTotal[];
   cart_items: LineItem[];
+  last_order: {
+    status: OrderStatus;
+    shipments: { status: ShipmentStatus; trackingUrl: string | null; shippedAt: number | null }[];
+  } | null;
 }
 
 /**
@@ -81,6 +86,21 @@ export class CustomerBases {
          from counted co join order_items i on i.store_id = $1 and i.order_id = co.order_id
          group by co.customer_id, i.category
        ),
+       latest as (
+         -- The most recent order of any status: its fulfilment becomes last_order_status / _tracking_url.
+         select distinct on (o.customer_id) o.customer_id, o.order_id, o.status
+         from orders o join batch b on o.store_id = $1 and o.customer_id = b.customer_id
+         order by o.customer_id, o.placed_at desc, o.order_id
+       ),
+       latest_orders as (
+         select l.customer_id,
+                jsonb_build_object('status', l.status, 'shipments', coalesce(
+                  (select jsonb_agg(jsonb_build_object('status', s.status, 'trackingUrl', s.tracking_url,
+                                                       'shippedAt', floor(extract(epoch from s.shipped_at) * 1000)::float8)
+                                    order by s.position)
+                   from order_shipments s where s.store_id = $1 and s.order_id = l.order_id), '[]'::jsonb)) as last_order
+         from latest l
+       ),
        categories as (
          select customer_id,
                 jsonb_agg(jsonb_build_object('category', category, 'quantity', quantity, 'spend', spend) order by rank) as categories
@@ -89,8 +109,10 @@ export class CustomerBases {
        select b.customer_id, b.email, b.name, b.phone, b.language, b.marketing_consent, b.registered_at, b.conversation_count,
               coalesce(t.order_count, 0) as order_count, coalesce(t.total_spent, 0)::text as total_spent,
               t.first_order_at, t.last_order_at,
-              coalesce(cat.categories, '[]'::jsonb) as categories, coalesce(cart.items, '[]'::jsonb) as cart_items
+              coalesce(cat.categories, '[]'::jsonb) as categories, coalesce(cart.items, '[]'::jsonb) as cart_items,
+              lo.last_order
        from batch b
+       left join latest_orders lo on lo.customer_id = b.customer_id
        left join totals t on t.customer_id = b.customer_id
        left join categories cat on cat.customer_id = b.customer_id
        left join carts cart on cart.store_id = $1 and cart.customer_id = b.customer_id
@@ -117,5 +139,13 @@ function toBasis(row: BasisRow): CustomerBasis {
     categories: row.categories.map((c) => ({ category: c.category, quantity: Number(c.quantity), spend: Number(c.spend) })),
     cartItems: row.cart_items.map((i) => ({ ...i, quantity: Number(i.quantity), unitPrice: Number(i.unitPrice) })),
     conversationCount: Number(row.conversation_count),
+    lastOrder: row.last_order && {
+      status: row.last_order.status,
+      shipments: row.last_order.shipments.map((s) => ({
+        status: s.status,
+        trackingUrl: s.trackingUrl,
+        shippedAt: s.shippedAt === null ? null : new Date(s.shippedAt),
+      })),
+    },
   };
 }

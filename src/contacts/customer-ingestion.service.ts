@@ -3,8 +3,10 @@ import { DataSource } from 'typeorm';
 import { StoreDirectory } from '../accounts/store-directory.service';
 import { UnprocessableError } from '../common/errors/domain-error';
 import { JobQueue } from '../jobs/job-queue.service';
+import { MetricsService } from '../observability/metrics.service';
 import { ContactSyncService } from './contact-sync.service';
 import { CustomersRepository } from './customers.repository';
+import { OrderShipmentsRepository } from './order-shipments.repository';
 import { OrdersRepository } from './orders.repository';
 import { countsTowardsPairs, ProductPairsRepository } from './product-pairs.repository';
 import { ProductsRepository } from './products.repository';
@@ -31,7 +33,13 @@ export class CustomerIngestionService {
     private readonly customers: CustomersRepository,
     private readonly orders: OrdersRepository,
     private readonly products: ProductsRepository,
-  ) {}
+    private readonly shipments: OrderShipmentsRepository,
+    metrics: MetricsService,
+  ) {
+    this.shipmentsWritten = metrics.counter('order_shipments_written_total', 'Shipments stored with an applied order upsert');
+  }
+
+  private readonly shipmentsWritten;
 
   async upsertCustomer(storeId: string, customerId: string, dto: UpsertCustomerDto): Promise<IngestResultDto> {
     await this.directory.get(storeId);
@@ -84,9 +92,11 @@ export class CustomerIngestionService {
       if (countsTowardsPairs(before)) await pairs.adjust(orderId, -1);
       await orders.replaceItems(orderId, dto.items.map(lineItem));
       if (countsTowardsPairs(dto.status)) await pairs.adjust(orderId, 1);
+      if (dto.shipments) await this.shipments.forStore(storeId, m).replace(orderId, dto.shipments);
       return true;
     });
     if (!applied) return this.ignored(await this.orders.forStore(storeId).storedVersion(orderId), dto.updatedAt);
+    if (dto.shipments) this.shipmentsWritten.inc(dto.shipments.length);
     await this.jobs.publish('order.changed', {
       storeId,
       orderId,

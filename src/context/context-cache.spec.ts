@@ -14,7 +14,8 @@ describe('TtlCache', () => {
     expect(cache.get('a')).toBe('A');
     c.advance(99);
     expect(cache.get('a')).toBe('A');
-    c.advance(1);
+    // lru-cache counts an entry stale once its age exceeds the TTL.
+    c.advance(2);
     expect(cache.get('a')).toBeUndefined();
     expect(cache.size).toBe(0);
     expect(cache.hits).toBe(2);
@@ -36,11 +37,11 @@ describe('TtlCache', () => {
   it('refuses to store a value computed across an invalidation of its tag', () => {
     const cache = new TtlCache<string>({ ttlMs: 1_000, maxEntries: 10 });
     const tags = ['customer:s1:c1'];
-    const before = cache.snapshot(tags);
+    const before = cache.snapshot();
     cache.invalidateTag('customer:s1:c1');
     expect(cache.set('ctx', 'stale', tags, before)).toBe(false);
     expect(cache.get('ctx')).toBeUndefined();
-    const fresh = cache.snapshot(tags);
+    const fresh = cache.snapshot();
     expect(cache.set('ctx', 'fresh', tags, fresh)).toBe(true);
     expect(cache.get('ctx')).toBe('fresh');
   });
@@ -48,10 +49,30 @@ describe('TtlCache', () => {
   it('clear() also blocks values computed before it', () => {
     const cache = new TtlCache<string>({ ttlMs: 1_000, maxEntries: 10 });
     cache.set('x', 'X', ['t']);
-    const before = cache.snapshot(['t']);
+    const before = cache.snapshot();
     cache.clear();
     expect(cache.get('x')).toBeUndefined();
     expect(cache.set('x', 'old', ['t'], before)).toBe(false);
+  });
+
+  it('refuses a value whose tag (learnt only from the read itself) changed after the snapshot', () => {
+    const cache = new TtlCache<string>({ ttlMs: 1_000, maxEntries: 10 });
+    const before = cache.snapshot();
+    // The reader does not know yet which customer the contact belongs to; meanwhile it changes.
+    cache.invalidateTag('customer:s1:c9');
+    cache.invalidateTag('customer:s1:other');
+    expect(cache.set('ctx', 'stale', ['contact:s1:7', 'customer:s1:c9'], before)).toBe(false);
+    // A tag untouched since the snapshot does not block.
+    expect(cache.set('ctx', 'ok', ['contact:s1:7', 'customer:s1:c1'], before)).toBe(true);
+  });
+
+  it('refuses old snapshots once the record of invalidations had to forget some', () => {
+    const cache = new TtlCache<string>({ ttlMs: 1_000, maxEntries: 1 });
+    const before = cache.snapshot();
+    // maxEntries * 4 invalidation records are kept; the fifth pushes the first out.
+    for (let i = 0; i < 5; i++) cache.invalidateTag(`t${i}`);
+    expect(cache.set('k', 'v', ['t0'], before)).toBe(false);
+    expect(cache.set('k', 'v', ['t0'], cache.snapshot())).toBe(true);
   });
 
   it('stays within maxEntries, evicting the oldest', () => {

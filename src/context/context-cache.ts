@@ -1,6 +1,7 @@
+import { LRUCache } from 'lru-cache';
+
 interface Entry<V> {
   value: V;
-  expiresAt: number;
   tags: readonly string[];
 }
 
@@ -12,22 +13,41 @@ export interface TtlCacheOptions {
 }
 
 /**
- * A small in-process TTL cache with tags. Entries are dropped by tag when the data behind them
- * changes; a value computed while its tag was invalidated is not stored (see {@link snapshot}),
- * so a slow read that started before a change cannot put stale data back.
+ * An in-process cache with tags over `lru-cache` (which owns storage, TTL and the size bound).
+ * Entries are dropped by tag when the data behind them changes, and a value computed while one
+ * of its tags was invalidated is not stored (see {@link snapshot}), so a slow read that started
+ * before a change cannot put stale data back.
+ *
+ * Invalidations are stamped with a sequence number, so a reader can snapshot before it knows
+ * which tags its answer will carry (the customer behind a contact comes from the same query as
+ * the answer) and still be refused if any of them changed meanwhile.
  */
 export class TtlCache<V> {
-  private readonly entries = new Map<string, Entry<V>>();
+  private readonly entries: LRUCache<string, Entry<V>>;
   private readonly byTag = new Map<string, Set<string>>();
-  private readonly generations = new Map<string, number>();
-  /** Bumped by clear(), so everything computed before it is refused. */
-  private epoch = 0;
-  private readonly now: () => number;
+  /** Sequence number of each tag's latest invalidation; bounded, with a floor for the forgotten ones. */
+  private readonly invalidatedAt: LRUCache<string, number>;
+  private sequence = 0;
+  /** Snapshots older than this may have missed an invalidation that is no longer remembered. */
+  private floor = 0;
   hits = 0;
   misses = 0;
 
-  constructor(private readonly options: TtlCacheOptions) {
-    this.now = options.now ?? Date.now;
+  constructor(options: TtlCacheOptions) {
+    this.entries = new LRUCache<string, Entry<V>>({
+      max: options.maxEntries,
+      ttl: options.ttlMs,
+      ttlResolution: 0,
+      ...(options.now ? { perf: { now: options.now } } : {}),
+      // Evicted, expired, replaced or deleted: the tag index forgets the key either way.
+      dispose: (entry, key) => this.unindex(key, entry.tags),
+    });
+    this.invalidatedAt = new LRUCache<string, number>({
+      max: options.maxEntries * 4,
+      dispose: (seq, _tag, reason) => {
+        if (reason === 'evict') this.floor = Math.max(this.floor, seq);
+      },
+    });
   }
 
   get size(): number {
@@ -36,12 +56,7 @@ export class TtlCache<V> {
 
   get(key: string): V | undefined {
     const entry = this.entries.get(key);
-    if (!entry) {
-      this.misses++;
-      return undefined;
-    }
-    if (entry.expiresAt <= this.now()) {
-      this.delete(key);
+    if (entry === undefined) {
       this.misses++;
       return undefined;
     }
@@ -49,19 +64,17 @@ export class TtlCache<V> {
     return entry.value;
   }
 
-  /** Generation numbers of these tags, taken before computing a value. */
-  snapshot(tags: readonly string[]): number[] {
-    return [this.epoch, ...tags.map((tag) => this.generations.get(tag) ?? 0)];
+  /** Taken before computing a value; {@link set} refuses the value if any of its tags changed since. */
+  snapshot(): number {
+    return this.sequence;
   }
 
   /** Stores the value unless one of its tags was invalidated since `snapshot`; returns whether it did. */
-  set(key: string, value: V, tags: readonly string[] = [], snapshot?: number[], ttlMs = this.options.ttlMs): boolean {
-    if (snapshot && (snapshot[0] !== this.epoch || tags.some((tag, i) => (this.generations.get(tag) ?? 0) !== snapshot[i + 1]))) {
+  set(key: string, value: V, tags: readonly string[] = [], snapshot?: number, ttlMs?: number): boolean {
+    if (snapshot !== undefined && (snapshot < this.floor || tags.some((tag) => (this.invalidatedAt.get(tag) ?? 0) > snapshot))) {
       return false;
     }
-    this.delete(key);
-    if (this.entries.size >= this.options.maxEntries) this.evict();
-    this.entries.set(key, { value, expiresAt: this.now() + ttlMs, tags });
+    this.entries.set(key, { value, tags }, ttlMs === undefined ? undefined : { ttl: ttlMs });
     for (const tag of tags) {
       let keys = this.byTag.get(tag);
       if (!keys) this.byTag.set(tag, (keys = new Set()));
@@ -71,43 +84,30 @@ export class TtlCache<V> {
   }
 
   delete(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
     this.entries.delete(key);
-    for (const tag of entry.tags) {
-      const keys = this.byTag.get(tag);
-      keys?.delete(key);
-      if (keys?.size === 0) this.byTag.delete(tag);
-    }
   }
 
   /** Drops every entry carrying the tag; returns how many. */
   invalidateTag(tag: string): number {
-    this.generations.set(tag, (this.generations.get(tag) ?? 0) + 1);
+    this.invalidatedAt.set(tag, ++this.sequence);
     const keys = [...(this.byTag.get(tag) ?? [])];
-    for (const key of keys) this.delete(key);
+    for (const key of keys) this.entries.delete(key);
     return keys.length;
   }
 
+  /** Drops everything and refuses every value computed before. */
   clear(): void {
     this.entries.clear();
     this.byTag.clear();
-    this.generations.clear();
-    this.epoch++;
+    this.invalidatedAt.clear();
+    this.floor = ++this.sequence;
   }
 
-  /** Expired entries first, then the oldest inserted (Map keeps insertion order). */
-  private evict(): void {
-    const now = this.now();
-    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.delete(key);
-    while (this.entries.size >= this.options.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.delete(oldest);
-    }
-    // Generations of tags with no entries only matter for in-flight reads; keep the map bounded.
-    if (this.generations.size > this.options.maxEntries * 4) {
-      for (const tag of this.generations.keys()) if (!this.byTag.has(tag)) this.generations.delete(tag);
+  private unindex(key: string, tags: readonly string[]): void {
+    for (const tag of tags) {
+      const keys = this.byTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.byTag.delete(tag);
     }
   }
 }

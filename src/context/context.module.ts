@@ -5,16 +5,13 @@ import { ContactsModule } from '../contacts/contacts.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { TrackingModule } from '../tracking/tracking.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
-import { ConversationReadAdapter } from './adapters/conversation-read.adapter';
-import { CustomerReadAdapter } from './adapters/customer-read.adapter';
-import { JourneyReadAdapter } from './adapters/journey-read.adapter';
-import { NotifierAdapter } from './adapters/notifier.adapter';
 import { AgentAuthGuard } from './auth/agent-auth.guard';
 import { AgentTokenVerifier } from './auth/agent-token-verifier.service';
 import { StoreLookup } from './auth/store-lookup.service';
 import { ContextCacheService } from './context-cache.service';
 import { ContextRetentionService } from './context-retention.service';
 import { ContextController } from './context.controller';
+import { ContextReadRepository } from './context.repository';
 import { ContextService } from './context.service';
 import { DashboardAppController } from './dashboard-app.controller';
 import { DashboardAppPage } from './dashboard-app.page';
@@ -23,14 +20,11 @@ import { DiscountCodeService } from './discount-code.service';
 import { DiscountCode } from './entities/discount-code.entity';
 import { Escalation } from './entities/escalation.entity';
 import { EscalationService } from './escalation.service';
-import { ConversationReadPort } from './ports/conversation-read.port';
-import { CustomerReadPort } from './ports/customer-read.port';
-import { JourneyReadPort } from './ports/journey-read.port';
-import { NotifierPort } from './ports/notifier.port';
 
 /**
  * The agent context panel: the context API, discount codes and escalations, and the dashboard
- * app page. Other modules are reached only through the ports, bound here to their exported services.
+ * app page. Other modules are reached through their exported services; the panel's read model is
+ * one cross-module statement in {@link ContextReadRepository}.
  */
 @Module({
   imports: [
@@ -47,15 +41,12 @@ import { NotifierPort } from './ports/notifier.port';
     StoreLookup,
     AgentAuthGuard,
     ContextCacheService,
+    ContextReadRepository,
     ContextService,
     DiscountCodeService,
     EscalationService,
     ContextRetentionService,
     DashboardAppPage,
-    { provide: CustomerReadPort, useClass: CustomerReadAdapter },
-    { provide: ConversationReadPort, useClass: ConversationReadAdapter },
-    { provide: JourneyReadPort, useClass: JourneyReadAdapter },
-    { provide: NotifierPort, useClass: NotifierAdapter },
   ],
   exports: [ContextCacheService],
 })

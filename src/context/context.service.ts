@@ -1,16 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository } from 'typeorm';
 import { resolveStoreSettings } from '../accounts/store-settings';
-import { StoreDirectory } from '../accounts/store-directory.service';
+import { StoreDirectory, type StoreView } from '../accounts/store-directory.service';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
+import { cartValue } from '../contacts/attributes/cart';
+import { CustomerDataService } from '../contacts/customer-data.service';
+import { MetricsService } from '../observability/metrics.service';
+import { SESSION_IDLE_MS } from '../tracking/journey.service';
 import type { AgentPrincipal } from './auth/agent-principal';
 import { CONTEXT_TTL_MS, contactTag, ContextCacheService, customerTag, storeTag, UNLINKED_TTL_MS } from './context-cache.service';
-import { Escalation } from './entities/escalation.entity';
-import { ConversationReadPort } from './ports/conversation-read.port';
-import { CustomerReadPort, type CustomerProfile, type OrderSummary } from './ports/customer-read.port';
-import { JourneyReadPort } from './ports/journey-read.port';
+import type {
+  CartRead,
+  ContactContextRead,
+  ConversationRead,
+  CustomerFigures,
+  EscalationRead,
+  LinkedCustomer,
+  OrderRead,
+  ShipmentRead,
+} from './context-read.types';
+import { ContextReadRepository } from './context.repository';
 import {
   averageOrderValue,
   churnRisk,
@@ -38,119 +47,79 @@ export const NOT_LINKED_MESSAGE =
   'This Chatwoot contact is not linked to a customer of the store yet (no customer with this contact). ' +
   'It is linked when the shop sends the customer or the visitor identifies in the chat widget.';
 
+/** What a view computed, and the customer it is about (for the cache tag). */
+interface Computed<T> {
+  customerId: string | null;
+  value: T;
+}
+
 /**
- * Everything the agent sees about the customer behind a Chatwoot contact, from the contacts,
- * webhooks and tracking modules (through ports) and this module's own tables. Answers are cached
- * per contact and dropped when the customer's data changes.
+ * Everything the agent sees about the customer behind a Chatwoot contact. The context and
+ * orders views are one SQL statement each ({@link ContextReadRepository}); recommendations ask
+ * the contacts module's read service. Answers are cached per contact and dropped when the
+ * customer's data changes.
  */
 @Injectable()
 export class ContextService {
   constructor(
-    private readonly customers: CustomerReadPort,
-    private readonly conversations: ConversationReadPort,
-    private readonly journeys: JourneyReadPort,
+    private readonly reads: ContextReadRepository,
+    private readonly customers: CustomerDataService,
     private readonly stores: StoreDirectory,
     private readonly cache: ContextCacheService,
-    @InjectRepository(Escalation) private readonly escalations: Repository<Escalation>,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.readDuration = metrics.histogram('context_read_duration_seconds', 'Time to compute an uncached context view', ['view']);
+  }
+
+  private readonly readDuration;
 
   async context(principal: AgentPrincipal, contactId: number) {
-    const storeId = principal.store.id;
-    return this.cached(principal, contactId, 'context', CONTEXT_TTL_MS, async (customer) => {
-      if (!customer) return this.unlinked(principal, contactId);
-      const [orders, cart, monthly, categories, conversations, satisfaction, escalations, session] = await Promise.all([
-        this.customers.recentOrders(storeId, customer.customerId, RECENT_ORDERS_IN_CONTEXT),
-        this.customers.cart(storeId, customer.customerId),
-        this.customers.monthlySpend(storeId, customer.customerId, HISTORY_MONTHS),
-        this.customers.categoryTotals(storeId, customer.customerId),
-        optional(this.conversations.listForCustomer(storeId, customer.customerId, CONVERSATIONS_IN_CONTEXT)),
-        optional(this.conversations.satisfaction(storeId, customer.customerId)),
-        this.escalationHistory(storeId, contactId, customer.customerId),
-        optional(this.journeys.currentSession(storeId, customer.customerId)),
-      ]);
-      const settings = resolveStoreSettings(principal.store.settings);
-      const frequency = purchaseFrequency(customer.orderCount, customer.firstOrderAt, customer.lastOrderAt);
-      const seasons = seasonalPatterns(monthly);
-      const unavailable = [
-        ...(conversations === UNAVAILABLE ? ['previous_conversations'] : []),
-        ...(satisfaction === UNAVAILABLE ? ['satisfaction_score'] : []),
-        ...(session === UNAVAILABLE ? ['current_session'] : []),
-      ];
-      const live = session === UNAVAILABLE ? null : session;
-      return {
-        linked: true as const,
-        contact_id: contactId,
-        currency: principal.store.currency,
-        locale: principal.store.locale,
-        customer: {
-          id: customer.customerId,
-          name: customer.name,
-          email: customer.email,
-          tier: tierProgress(customer.totalSpent, settings.tiers).tier,
-          registration_date: customer.registeredAt?.toISOString() ?? null,
-          total_spent: customer.totalSpent,
-          order_count: customer.orderCount,
-        },
-        recent_orders: orders.map(orderView),
-        current_cart: cart
-          ? {
-              items: cart.items.map(cartLineView),
-              total: cart.total,
-              currency: cart.currency,
-              updated_at: cart.updatedAt?.toISOString() ?? null,
-            }
-          : { items: [], total: 0, currency: principal.store.currency, updated_at: null },
-        favorite_categories: favoriteCategories(categories),
-        purchase_frequency: frequency.label,
-        average_days_between_orders: frequency.averageDaysBetweenOrders,
-        average_order_value: averageOrderValue(customer.totalSpent, customer.orderCount),
-        seasonal_patterns: { peak_months: seasons.peakMonths, by_month: seasons.byMonth },
-        previous_conversations: conversations === UNAVAILABLE ? [] : conversations.map(conversationView),
-        satisfaction_score: satisfaction === UNAVAILABLE || !satisfaction ? null : round1(satisfaction.average),
-        rated_conversations: satisfaction === UNAVAILABLE || !satisfaction ? 0 : satisfaction.ratedConversations,
-        escalation_history: escalations,
-        current_page: live?.currentPage ?? null,
-        session_active: live?.active ?? false,
-        last_seen_at: live?.lastSeenAt.toISOString() ?? null,
-        session_duration: live ? Math.max(0, Math.round((live.lastSeenAt.getTime() - live.startedAt.getTime()) / 1000)) : null,
-        pages_visited: live?.pagesVisited ?? 0,
-        products_viewed: live?.productsViewed ?? [],
-        unavailable,
-      };
+    const store = principal.store;
+    return this.cached<LinkedContext | UnlinkedContext>(principal, contactId, 'context', CONTEXT_TTL_MS, async () => {
+      const read = await this.reads.forStore(store.id).contact(contactId, {
+        timezone: safeZone(store.timezone),
+        currency: store.currency,
+        recentOrders: RECENT_ORDERS_IN_CONTEXT,
+        months: HISTORY_MONTHS,
+        conversations: CONVERSATIONS_IN_CONTEXT,
+        escalations: ESCALATIONS_IN_CONTEXT,
+      });
+      const customer = read.customer;
+      if (!customer) return { customerId: null, value: await this.unlinked(principal, contactId, read.escalations) };
+      return { customerId: customer.customerId, value: linkedView(store, contactId, customer, read) };
     });
   }
 
   async orders(principal: AgentPrincipal, contactId: number, limit: number) {
-    return this.cached(principal, contactId, `orders:${limit}`, CONTEXT_TTL_MS, async (customer) => {
-      const linked = requireLinked(customer);
-      const orders = await this.customers.recentOrders(principal.store.id, linked.customerId, limit);
-      return { customer_id: linked.customerId, orders: orders.map(orderView) };
+    return this.cached(principal, contactId, `orders:${limit}`, CONTEXT_TTL_MS, async () => {
+      const read = requireLinked(await this.reads.forStore(principal.store.id).orders(contactId, limit));
+      return { customerId: read.customerId, value: { customer_id: read.customerId, orders: read.orders.map(orderView) } };
     });
   }
 
   async cart(principal: AgentPrincipal, contactId: number) {
-    return this.cached(principal, contactId, 'cart', CONTEXT_TTL_MS, async (customer) => {
-      const linked = requireLinked(customer);
-      const cart = await this.customers.cart(principal.store.id, linked.customerId);
-      return {
-        customer_id: linked.customerId,
-        items: cart?.items.map(cartLineView) ?? [],
-        total: cart?.total ?? 0,
-        currency: cart?.currency ?? principal.store.currency,
-        updated_at: cart?.updatedAt?.toISOString() ?? null,
-      };
+    const store = principal.store;
+    return this.cached(principal, contactId, 'cart', CONTEXT_TTL_MS, async () => {
+      const read = requireLinked(await this.reads.forStore(store.id).cart(contactId));
+      const cart = read.cart ? cartView(read.cart) : { items: [], total: 0, updated_at: null };
+      return { customerId: read.customerId, value: { customer_id: read.customerId, ...cart, currency: store.currency } };
     });
   }
 
   async insights(principal: AgentPrincipal, contactId: number, now = new Date()) {
-    return this.cached(principal, contactId, 'insights', CONTEXT_TTL_MS, async (customer) => {
-      const linked = requireLinked(customer);
-      const storeId = principal.store.id;
-      const [monthly, recent] = await Promise.all([
-        this.customers.monthlySpend(storeId, linked.customerId, HISTORY_MONTHS),
-        this.customers.recentOrders(storeId, linked.customerId, 20),
-      ]);
-      const settings = resolveStoreSettings(principal.store.settings);
+    const store = principal.store;
+    return this.cached(principal, contactId, 'insights', CONTEXT_TTL_MS, async () => {
+      const read = requireLinked(
+        await this.reads.forStore(store.id).insights(contactId, {
+          timezone: safeZone(store.timezone),
+          currency: store.currency,
+          months: HISTORY_MONTHS,
+          recentOrders: 20,
+        }),
+      );
+      const linked = read.customer;
+      const monthly = read.monthlySpend;
+      const settings = resolveStoreSettings(store.settings);
       const progress = tierProgress(linked.totalSpent, settings.tiers);
       const trend = spendTrend(monthly, now);
       const seasons = seasonalPatterns(monthly);
@@ -158,13 +127,15 @@ export class ContextService {
         orderCount: linked.orderCount,
         firstOrderAt: linked.firstOrderAt,
         lastOrderAt: linked.lastOrderAt,
-        recentOrderDates: recent.filter((o) => o.status !== 'cancelled' && o.status !== 'refunded').map((o) => o.placedAt),
+        recentOrderDates: read.recentOrders
+          .filter((o) => o.status !== 'cancelled' && o.status !== 'refunded')
+          .map((o) => o.placedAt),
         now,
       });
       const frequency = purchaseFrequency(linked.orderCount, linked.firstOrderAt, linked.lastOrderAt);
-      return {
+      const value = {
         customer_id: linked.customerId,
-        currency: principal.store.currency,
+        currency: store.currency,
         tier_progress: {
           tier: progress.tier,
           next_tier: progress.nextTier,
@@ -191,13 +162,14 @@ export class ContextService {
         purchase_frequency: frequency.label,
         average_order_value: averageOrderValue(linked.totalSpent, linked.orderCount),
       };
+      return { customerId: linked.customerId, value };
     });
   }
 
   async recommendations(principal: AgentPrincipal, contactId: number) {
-    return this.cached(principal, contactId, 'recommendations', RECOMMENDATIONS_TTL_MS, async (customer) => {
-      const linked = requireLinked(customer);
-      const storeId = principal.store.id;
+    const storeId = principal.store.id;
+    return this.cached(principal, contactId, 'recommendations', RECOMMENDATIONS_TTL_MS, async () => {
+      const linked = requireLinked(await this.reads.forStore(storeId).linkedCustomer(contactId));
       const categories = favoriteCategories(await this.customers.categoryTotals(storeId, linked.customerId), 3);
       const [coPurchased, categoryProducts] = await Promise.all([
         this.customers.coPurchasedProducts(storeId, linked.customerId, RECOMMENDATIONS * 2),
@@ -211,7 +183,7 @@ export class ContextService {
         favoriteCategories: categories,
         limit: RECOMMENDATIONS,
       });
-      return {
+      const value = {
         customer_id: linked.customerId,
         currency: principal.store.currency,
         recommendations: items.map((r) => ({
@@ -225,39 +197,16 @@ export class ContextService {
           reason: r.reason,
         })),
       };
+      return { customerId: linked.customerId, value };
     });
   }
 
   /** The customer behind a contact of this store (uncached; actions use it). */
-  findCustomer(storeId: string, contactId: number): Promise<CustomerProfile | null> {
-    return this.customers.findByContactId(storeId, contactId);
+  findCustomer(storeId: string, contactId: number): Promise<LinkedCustomer | null> {
+    return this.reads.forStore(storeId).linkedCustomer(contactId);
   }
 
-  private async escalationHistory(storeId: string, contactId: number, customerId: string | null) {
-    const rows = await this.escalations
-      .createQueryBuilder('e')
-      .where('e.store_id = :storeId', { storeId })
-      .andWhere("e.state <> 'failed'")
-      .andWhere(
-        new Brackets((w) => {
-          w.where('e.contact_id = :contactId', { contactId });
-          if (customerId) w.orWhere('e.customer_id = :customerId', { customerId });
-        }),
-      )
-      .orderBy('e.created_at', 'DESC')
-      .limit(ESCALATIONS_IN_CONTEXT)
-      .getMany();
-    return rows.map((e) => ({
-      id: e.id,
-      conversation_id: e.conversationId,
-      reason: e.reason,
-      agent_name: e.agentName,
-      state: e.state,
-      created_at: e.createdAt.toISOString(),
-    }));
-  }
-
-  private async unlinked(principal: AgentPrincipal, contactId: number) {
+  private async unlinked(principal: AgentPrincipal, contactId: number, escalations: EscalationRead[]) {
     await this.assertContactInAccount(principal, contactId);
     return {
       linked: false as const,
@@ -276,7 +225,7 @@ export class ContextService {
       previous_conversations: [],
       satisfaction_score: null,
       rated_conversations: 0,
-      escalation_history: await this.escalationHistory(principal.store.id, contactId, null),
+      escalation_history: escalations.map(escalationView),
       current_page: null,
       session_active: false,
       last_seen_at: null,
@@ -303,49 +252,83 @@ export class ContextService {
   }
 
   /**
-   * Cached per contact and view. Tags are snapshotted before the reads: a change announced while
-   * the answer is computed keeps it out of the cache.
+   * Cached per contact and view. The snapshot is taken before the read, which also tells whose
+   * customer it is: a change of the contact, the store or that customer announced meanwhile
+   * keeps the answer out of the cache.
    */
   private async cached<T>(
     principal: AgentPrincipal,
     contactId: number,
     view: string,
     ttlMs: number,
-    compute: (customer: CustomerProfile | null) => Promise<T>,
+    compute: () => Promise<Computed<T>>,
   ): Promise<T> {
     const storeId = principal.store.id;
     const key = `${storeId}:${contactId}:${view}`;
     const hit = this.cache.get<T>(key);
     if (hit !== undefined) return hit;
-    const baseTags = [contactTag(storeId, contactId), storeTag(storeId)];
-    const snapshot = this.cache.cache.snapshot(baseTags);
-    const customer = await this.customers.findByContactId(storeId, contactId);
-    const tags = customer ? [...baseTags, customerTag(storeId, customer.customerId)] : baseTags;
-    const full = customer ? [...snapshot, this.cache.cache.snapshot([tags[2]])[1]] : snapshot;
-    const value = await compute(customer);
-    this.cache.cache.set(key, value, tags, full, customer ? ttlMs : UNLINKED_TTL_MS);
+    const snapshot = this.cache.cache.snapshot();
+    const stop = this.readDuration.startTimer({ view: view.split(':')[0] });
+    const { customerId, value } = await compute().finally(() => stop());
+    const tags = [contactTag(storeId, contactId), storeTag(storeId)];
+    if (customerId) tags.push(customerTag(storeId, customerId));
+    this.cache.cache.set(key, value, tags, snapshot, customerId ? ttlMs : UNLINKED_TTL_MS);
     return value;
   }
 }
 
-const UNAVAILABLE = Symbol('unavailable');
+type LinkedContext = ReturnType<typeof linkedView>;
+type UnlinkedContext = Awaited<ReturnType<ContextService['unlinked']>>;
 
-/** Sections from modules that are not wired yet (adapter answers 503 NOT_AVAILABLE) are left out, not fatal. */
-async function optional<T>(promise: Promise<T>): Promise<T | typeof UNAVAILABLE> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (error instanceof DomainError && error.statusCode === 503) return UNAVAILABLE;
-    throw error;
-  }
+function linkedView(store: StoreView, contactId: number, customer: CustomerFigures, read: ContactContextRead) {
+  const settings = resolveStoreSettings(store.settings);
+  const frequency = purchaseFrequency(customer.orderCount, customer.firstOrderAt, customer.lastOrderAt);
+  const seasons = seasonalPatterns(read.monthlySpend);
+  const live = read.session;
+  return {
+    linked: true as const,
+    contact_id: contactId,
+    currency: store.currency,
+    locale: store.locale,
+    customer: {
+      id: customer.customerId,
+      name: customer.name,
+      email: customer.email,
+      tier: tierProgress(customer.totalSpent, settings.tiers).tier,
+      registration_date: customer.registeredAt?.toISOString() ?? null,
+      total_spent: customer.totalSpent,
+      order_count: customer.orderCount,
+    },
+    recent_orders: read.recentOrders.map(orderView),
+    current_cart: read.cart
+      ? { ...cartView(read.cart), currency: store.currency }
+      : { items: [], total: 0, currency: store.currency, updated_at: null },
+    favorite_categories: favoriteCategories(read.categoryTotals),
+    purchase_frequency: frequency.label,
+    average_days_between_orders: frequency.averageDaysBetweenOrders,
+    average_order_value: averageOrderValue(customer.totalSpent, customer.orderCount),
+    seasonal_patterns: { peak_months: seasons.peakMonths, by_month: seasons.byMonth },
+    previous_conversations: read.conversations.map(conversationView),
+    satisfaction_score: read.satisfaction ? round1(read.satisfaction.average) : null,
+    rated_conversations: read.satisfaction?.ratedConversations ?? 0,
+    escalation_history: read.escalations.map(escalationView),
+    current_page: live?.currentPage ?? null,
+    session_active: live ? Date.now() - live.lastSeenAt.getTime() < SESSION_IDLE_MS : false,
+    last_seen_at: live?.lastSeenAt.toISOString() ?? null,
+    session_duration: live ? Math.max(0, Math.round((live.lastSeenAt.getTime() - live.startedAt.getTime()) / 1000)) : null,
+    pages_visited: live?.pageViews ?? 0,
+    products_viewed: live?.productsViewed.map((productId) => ({ productId, name: null, url: null })) ?? [],
+    // Every section now comes from the one read, so none can be missing; kept for the panel's contract.
+    unavailable: [] as string[],
+  };
 }
 
-function requireLinked(customer: CustomerProfile | null): CustomerProfile {
-  if (!customer) throw new DomainError(404, 'CUSTOMER_NOT_LINKED', NOT_LINKED_MESSAGE);
-  return customer;
+function requireLinked<T>(read: T | null): T {
+  if (!read) throw new DomainError(404, 'CUSTOMER_NOT_LINKED', NOT_LINKED_MESSAGE);
+  return read;
 }
 
-function orderView(o: OrderSummary) {
+function orderView(o: OrderRead) {
   return {
     id: o.orderId,
     status: o.status,
@@ -360,22 +343,31 @@ function orderView(o: OrderSummary) {
       quantity: i.quantity,
       unit_price: i.unitPrice,
     })),
+    shipments: o.shipments.map(shipmentView),
   };
 }
 
-function cartLineView(i: { productId: string; name: string; quantity: number; unitPrice: number }) {
-  return { product_id: i.productId, name: i.name, quantity: i.quantity, unit_price: i.unitPrice };
+function shipmentView(s: ShipmentRead) {
+  return {
+    id: s.id,
+    carrier: s.carrier,
+    tracking_number: s.trackingNumber,
+    tracking_url: s.trackingUrl,
+    status: s.status,
+    shipped_at: s.shippedAt?.toISOString() ?? null,
+    delivered_at: s.deliveredAt?.toISOString() ?? null,
+  };
 }
 
-function conversationView(c: {
-  displayId: number;
-  status: string;
-  priority: string | null;
-  labels: string[];
-  createdAt: Date;
-  resolvedAt: Date | null;
-  csatRating: number | null;
-}) {
+function cartView(cart: CartRead) {
+  return {
+    items: cart.items.map((i) => ({ product_id: i.productId, name: i.name, quantity: i.quantity, unit_price: i.unitPrice })),
+    total: cartValue(cart.items),
+    updated_at: cart.updatedAt.toISOString(),
+  };
+}
+
+function conversationView(c: ConversationRead) {
   return {
     id: c.displayId,
     status: c.status,
@@ -387,6 +379,27 @@ function conversationView(c: {
   };
 }
 
+function escalationView(e: EscalationRead) {
+  return {
+    id: e.id,
+    conversation_id: e.conversationId,
+    reason: e.reason,
+    agent_name: e.agentName,
+    state: e.state,
+    created_at: e.createdAt.toISOString(),
+  };
+}
+
 function round1(n: number): number {
   return Math.round(n * 10) / 10;
+}
+
+/** The store's time zone when PostgreSQL and Intl know it, else UTC (as the contacts module reads months). */
+function safeZone(zone: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone;
+  } catch {
+    return 'UTC';
+  }
 }

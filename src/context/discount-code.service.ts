@@ -12,7 +12,7 @@ import type { AgentPrincipal } from './auth/agent-principal';
 import { ContextService } from './context.service';
 import type { CreateDiscountCodeDto, DiscountCodeDto, DiscountCodeStatusDto } from './dto/create-discount-code.dto';
 import { DiscountCode } from './entities/discount-code.entity';
-import { NotifierPort } from './ports/notifier.port';
+import { NotificationService } from '../notifications/notification.service';
 import {
   checkDiscountCaps,
   discountCodeStatus,
@@ -41,7 +41,7 @@ export class DiscountCodeService {
     private readonly db: DataSource,
     private readonly stores: StoreDirectory,
     private readonly context: ContextService,
-    private readonly notifier: NotifierPort,
+    private readonly notifier: NotificationService,
     jobs: JobQueue,
     metrics: MetricsService,
   ) {

@@ -12,7 +12,7 @@ import { ContextCacheService } from './context-cache.service';
 import { ContextService } from './context.service';
 import type { EscalateDto, EscalationDto } from './dto/escalate.dto';
 import { Escalation, type EscalationEffects } from './entities/escalation.entity';
-import { NotifierPort } from './ports/notifier.port';
+import { NotificationService } from '../notifications/notification.service';
 
 export const ESCALATED_LABEL = SERVICE_LABELS.escalated.title;
 /** A second escalation of the same conversation inside this window is refused (409), not repeated. */
@@ -34,7 +34,7 @@ export class EscalationService {
     private readonly stores: StoreDirectory,
     private readonly context: ContextService,
     private readonly cache: ContextCacheService,
-    private readonly notifier: NotifierPort,
+    private readonly notifier: NotificationService,
     metrics: MetricsService,
   ) {
     this.outcomes = metrics.counter('escalations_total', 'Conversation escalations by outcome', ['outcome']);

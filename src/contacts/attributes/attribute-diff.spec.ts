@@ -10,6 +10,8 @@ const attrs: ContactAttributes = {
   total_spent: '€10.00',
   average_order_value: '€10.00',
   last_order_date: '2024-02-01',
+  last_order_status: 'delivered',
+  last_order_tracking_url: null,
   current_cart_value: '€0.00',
   current_cart_items: 0,
   cart_products: '',

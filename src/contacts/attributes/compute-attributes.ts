@@ -4,8 +4,9 @@ import { cartItemCount, cartProducts, cartValue, type LineItem } from './cart';
 import { customerTier } from './customer-tier';
 import { isoDate } from './dates';
 import { favoriteCategories, type CategoryTotal } from './favorite-categories';
+import { fulfilmentStatus, latestTrackingUrl, type ShipmentProgress } from './fulfilment';
 import { formatMoney } from './money';
-import { averageOrderValue } from './order-stats';
+import { averageOrderValue, type OrderStatus } from './order-stats';
 import { purchaseFrequency } from './purchase-frequency';
 import { supportPriority } from './support-priority';
 
@@ -28,6 +29,8 @@ export interface CustomerBasis {
   categories: CategoryTotal[];
   cartItems: LineItem[];
   conversationCount: number;
+  /** The most recent order (any status) and its shipments; absent or null without orders. */
+  lastOrder?: { status: OrderStatus; shipments: ShipmentProgress[] } | null;
 }
 
 export interface StoreFormat {
@@ -48,6 +51,8 @@ export function computeContactAttributes(basis: CustomerBasis, store: StoreForma
     total_spent: money(basis.totalSpent),
     average_order_value: money(averageOrderValue(basis.totalSpent, basis.orderCount)),
     last_order_date: isoDate(basis.lastOrderAt, store.timezone),
+    last_order_status: basis.lastOrder ? fulfilmentStatus(basis.lastOrder.status, basis.lastOrder.shipments) : null,
+    last_order_tracking_url: basis.lastOrder ? latestTrackingUrl(basis.lastOrder.shipments) : null,
     current_cart_value: money(cartValue(basis.cartItems)),
     current_cart_items: cartItemCount(basis.cartItems),
     cart_products: cartProducts(basis.cartItems),

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayUnique,
   IsArray,
   IsIn,
   IsInt,
@@ -18,6 +19,7 @@ import {
 } from 'class-validator';
 import { ORDER_STATUSES, type OrderStatus } from '../attributes/order-stats';
 import { LineItemDto } from './line-item.dto';
+import { UpsertShipmentDto } from './upsert-shipment.dto';
 
 /** The shape of tracker.js session ids (the tracking intake checks the same). */
 const SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -75,4 +77,18 @@ export class UpsertOrderDto {
   @ValidateNested({ each: true })
   @Type(() => LineItemDto)
   items: LineItemDto[];
+
+  @ApiPropertyOptional({
+    type: [UpsertShipmentDto],
+    description:
+      "The order's shipments; the list given replaces the stored one (`[]` clears it), leaving it out keeps what is stored. " +
+      'Applied with the order, so a stale version of the order changes neither.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique((s: UpsertShipmentDto) => s?.id, { message: 'shipments must have unique ids' })
+  @ValidateNested({ each: true })
+  @Type(() => UpsertShipmentDto)
+  shipments?: UpsertShipmentDto[];
 }

@@ -30,6 +30,23 @@ export class OrderItemDto {
   unit_price: number;
 }
 
+export class ShipmentDto {
+  @ApiProperty({ description: "The platform's shipment id" })
+  id: string;
+  @ApiProperty({ type: String, nullable: true, example: 'DHL' })
+  carrier: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  tracking_number: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'http or https' })
+  tracking_url: string | null;
+  @ApiProperty({ enum: ['pending', 'shipped', 'in_transit', 'delivered', 'returned', 'failed'] })
+  status: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  shipped_at: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  delivered_at: string | null;
+}
+
 export class OrderDto {
   @ApiProperty()
   id: string;
@@ -45,6 +62,8 @@ export class OrderDto {
   discount_code: string | null;
   @ApiProperty({ type: [OrderItemDto] })
   items: OrderItemDto[];
+  @ApiProperty({ type: [ShipmentDto], description: 'In the order the platform listed them; [] when none' })
+  shipments: ShipmentDto[];
 }
 
 export class CartItemDto {
@@ -178,7 +197,11 @@ export class ContactContextDto {
   pages_visited: number;
   @ApiProperty({ type: [ViewedProductDto] })
   products_viewed: ViewedProductDto[];
-  @ApiProperty({ type: [String], description: 'Sections whose source module could not answer (left empty)' })
+  @ApiProperty({
+    type: [String],
+    description:
+      'Sections whose source could not answer (left empty). Always [] now that the context is one read; kept for the panel',
+  })
   unavailable: string[];
 }
 

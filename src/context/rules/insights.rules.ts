@@ -1,5 +1,5 @@
 import type { CustomerTier, ResolvedStoreSettings } from '../../accounts/store-settings';
-import type { CategoryTotal, MonthlySpend } from '../ports/customer-read.port';
+import type { CategoryTotal, MonthlySpend } from '../../contacts/customer-data.types';
 
 const DAY_MS = 86_400_000;
 const MONTH_LABELS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProductView } from '../ports/customer-read.port';
+import type { ProductView } from '../../contacts/customer-data.types';
 import { buildRecommendations } from './recommendations.rules';
 
 const product = (productId: string, category: string, inStock = true): ProductView => ({

@@ -1,4 +1,4 @@
-import type { CoPurchasedProduct, ProductView } from '../ports/customer-read.port';
+import type { CoPurchasedProduct, ProductView } from '../../contacts/customer-data.types';
 
 export type RecommendationReason = 'bought_together' | 'favorite_category';
 
