@@ -9,9 +9,8 @@ import { ConversationReadAdapter } from './adapters/conversation-read.adapter';
 import { CustomerReadAdapter } from './adapters/customer-read.adapter';
 import { JourneyReadAdapter } from './adapters/journey-read.adapter';
 import { NotifierAdapter } from './adapters/notifier.adapter';
-import { AgentAuthGuard } from './auth/agent-auth.guard';
-import { AgentTokenVerifier } from './auth/agent-token-verifier.service';
-import { StoreLookup } from './auth/store-lookup.service';
+import { OrderActionsModule } from '../order-actions/order-actions.module';
+import { AgentAuthModule } from './auth/agent-auth.module';
 import { ContextCacheService } from './context-cache.service';
 import { ContextRetentionService } from './context-retention.service';
 import { ContextController } from './context.controller';
@@ -20,6 +19,7 @@ import { DashboardAppController } from './dashboard-app.controller';
 import { DashboardAppPage } from './dashboard-app.page';
 import { DiscountCodeStatusController } from './discount-code-status.controller';
 import { DiscountCodeService } from './discount-code.service';
+import { DiscountUsageRepository } from './discount-usage.repository';
 import { DiscountCode } from './entities/discount-code.entity';
 import { Escalation } from './entities/escalation.entity';
 import { EscalationService } from './escalation.service';
@@ -40,15 +40,15 @@ import { NotifierPort } from './ports/notifier.port';
     WebhooksModule,
     TrackingModule,
     NotificationsModule,
+    AgentAuthModule,
+    OrderActionsModule,
   ],
   controllers: [ContextController, DiscountCodeStatusController, DashboardAppController],
   providers: [
-    AgentTokenVerifier,
-    StoreLookup,
-    AgentAuthGuard,
     ContextCacheService,
     ContextService,
     DiscountCodeService,
+    DiscountUsageRepository,
     EscalationService,
     ContextRetentionService,
     DashboardAppPage,

@@ -11,6 +11,8 @@ import { Escalation } from './entities/escalation.entity';
 import { ConversationReadPort } from './ports/conversation-read.port';
 import { CustomerReadPort, type CustomerProfile, type OrderSummary } from './ports/customer-read.port';
 import { JourneyReadPort } from './ports/journey-read.port';
+import { OrderActionService } from '../order-actions/order-action.service';
+import { DiscountUsageRepository } from './discount-usage.repository';
 import {
   averageOrderValue,
   churnRisk,
@@ -52,9 +54,38 @@ export class ContextService {
     private readonly stores: StoreDirectory,
     private readonly cache: ContextCacheService,
     @InjectRepository(Escalation) private readonly escalations: Repository<Escalation>,
+    private readonly orderActions: OrderActionService,
+    private readonly discountUsage: DiscountUsageRepository,
   ) {}
 
   async context(principal: AgentPrincipal, contactId: number) {
+    const answer = await this.cachedContext(principal, contactId);
+    return { ...answer, ...(await this.actionSections(principal, answer.customer?.id ?? null)) };
+  }
+
+  /**
+   * Order actions and what is left of this agent's refund and discount allowances: read fresh on
+   * every call (two queries), because they change with the agent's actions on any customer.
+   */
+  private async actionSections(principal: AgentPrincipal, customerId: string | null) {
+    const agentId = principal.agent?.id ?? null;
+    const discounts = resolveStoreSettings(principal.store.settings).discounts;
+    const [panel, usedToday] = await Promise.all([
+      this.orderActions.panel(principal.store, customerId, agentId),
+      this.discountUsage.forStore(principal.store.id).issuedByAgentToday(agentId),
+    ]);
+    return {
+      ...panel,
+      discount_policy: {
+        max_percent: discounts.maxPercent,
+        max_fixed_amount: discounts.maxFixedAmount,
+        max_per_agent_per_day: discounts.maxPerAgentPerDay,
+        used_by_agent_today: usedToday,
+      },
+    };
+  }
+
+  private async cachedContext(principal: AgentPrincipal, contactId: number) {
     const storeId = principal.store.id;
     return this.cached(principal, contactId, 'context', CONTEXT_TTL_MS, async (customer) => {
       if (!customer) return this.unlinked(principal, contactId);
