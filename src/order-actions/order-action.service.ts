@@ -95,6 +95,11 @@ export class OrderActionService {
     const replay = await repo.byKey(input.idempotencyKey);
     if (replay) return this.replayed(replay, hash);
 
+    const customer = await this.customers.findCustomerByContactId(store.id, contactId);
+    const order = customer ? await this.customers.getOrder(store.id, orderId) : null;
+    if (!customer || !order || order.customerId !== customer.customerId) {
+      return this.refuse(input.type, new NotFoundError(`Order ${orderId} of contact ${contactId}`, 'ORDER_NOT_FOUND'));
+    }
     const policy = resolveStoreSettings(store.settings).orderActions;
     const target = await this.stores.actionTarget(store.id);
     if (!target)
@@ -110,11 +115,6 @@ export class OrderActionService {
           'ORDER_ACTION_NOT_ALLOWED',
         ),
       );
-    }
-    const customer = await this.customers.findCustomerByContactId(store.id, contactId);
-    const order = customer ? await this.customers.getOrder(store.id, orderId) : null;
-    if (!customer || !order || order.customerId !== customer.customerId) {
-      return this.refuse(input.type, new NotFoundError(`Order ${orderId} of contact ${contactId}`, 'ORDER_NOT_FOUND'));
     }
     if (input.conversationId) await this.assertConversationOfContact(store.id, input.conversationId, contactId);
 

@@ -4,6 +4,7 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -44,6 +45,11 @@ export class OrderActionsController {
   })
   @ApiOkResponse({ type: OrderActionResponseDto, description: 'The same idempotencyKey again: the action it made' })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description:
+      'ACCOUNT_MISMATCH (the credentials belong to another Chatwoot account), ORDER_ACTION_NOT_ALLOWED (the type is not in settings.orderActions.allowed, or the store has no actionUrl)',
+  })
   @ApiNotFoundResponse({
     type: ErrorResponseDto,
     description: 'ORDER_NOT_FOUND (also for another store’s order), CONVERSATION_NOT_FOUND',

@@ -18,7 +18,6 @@ describe('order actions from the panel', () => {
   let platform: FakePlatform;
   let a: SeededStore;
   let b: SeededStore;
-  let off: SeededStore;
   let alice: number;
   let bob: number;
   let conversation: number;
@@ -44,7 +43,6 @@ describe('order actions from the panel', () => {
       settings: { orderActions: { allowed: ['cancel', 'refund'], refundMaxPerAction: 5_000, refundMaxPerAgentPerDay: 8_000 } },
     });
     b = await seedStore(t, { name: 'Other Shop', actionUrl: platform.url });
-    off = await seedStore(t, { name: 'No Actions Shop' });
     platform.trust(a.storeId, a.notificationSecret);
     platform.trust(b.storeId, b.notificationSecret);
     alice = await seedCustomer(t, a, {
@@ -160,6 +158,15 @@ describe('order actions from the panel', () => {
     expect(sentWithKey(first.body.action.id)).toHaveLength(1);
   });
 
+  it('sends one request for a double click: the same key in parallel makes one action', async () => {
+    const body = { type: 'refund', idempotencyKey: newKey(), amount: 300, agentId: 24 };
+    const answers = await Promise.all([1, 2, 3].map(() => post(actionsPath(a, alice, 'a-1'), body)));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 201]);
+    const ids = new Set(answers.map((r) => r.body.action.id));
+    expect(ids.size).toBe(1);
+    expect(sentWithKey([...ids][0])).toHaveLength(1);
+  });
+
   it("shows the platform's refusal with its reason", async () => {
     platform.script({ kind: 'reject', message: 'The parcel is still on its way back' });
     const res = await post(actionsPath(a, alice, 'a-1'), {
@@ -217,13 +224,34 @@ describe('order actions from the panel', () => {
     expect(other.status, other.text).toBe(201);
   });
 
-  it('refuses a type the store does not allow, and every action where no actionUrl is set (403)', async () => {
+  it('refuses a type the store does not allow, and every action once the actionUrl is cleared (403)', async () => {
     const resend = await post(actionsPath(a, alice, 'a-1'), { type: 'resend_confirmation', idempotencyKey: newKey() });
     expect(resend.status).toBe(403);
     expect(resend.body.code).toBe('ORDER_ACTION_NOT_ALLOWED');
-    const none = await post(actionsPath(off, 1, 'x-1'), { type: 'cancel', idempotencyKey: newKey() }, off);
+    // The platform turns actions off by clearing the store's actionUrl.
+    const putB = (actionUrl: string | null) =>
+      t.request('PUT', `/v1/stores/${b.storeId}`, {
+        body: {
+          name: 'Other Shop',
+          slug: b.storeId,
+          email: `owner@${b.storeId}.example.test`,
+          websiteUrl: 'https://shop.example.test',
+          actionUrl,
+        },
+      });
+    const cleared = await putB(null);
+    expect(cleared.status, cleared.text).toBe(200);
+    expect(cleared.body.actionUrl).toBeNull();
+    const none = await post(actionsPath(b, bob, 'b-1'), { type: 'cancel', idempotencyKey: newKey() }, b);
     expect(none.status).toBe(403);
     expect(none.body.code).toBe('ORDER_ACTION_NOT_ALLOWED');
+    expect(none.body.message).toContain('no actionUrl');
+    const context = await t.request('GET', `/v1/context/accounts/${b.accountId}/contacts/${bob}`, {
+      auth: null,
+      headers: ctxHeaders(b),
+    });
+    expect(context.body.action_policy.enabled).toBe(false);
+    expect((await putB(platform.url)).body.actionUrl).toBe(platform.url);
     expect(await metric(t, 'order_actions_refused_total{type="resend_confirmation",code="ORDER_ACTION_NOT_ALLOWED"}')).toBe(1);
   });
 
@@ -323,5 +351,20 @@ describe('order actions from the panel', () => {
     // A resend job for an action already settled does nothing.
     await t.get(OrderActionService).retry(a.storeId, id);
     expect(sentWithKey(id).length).toBe(2);
+  });
+
+  it('treats a platform error (500) like no answer: pending, then resent with the same key', async () => {
+    platform.script({ kind: 'error', status: 500 });
+    const res = await post(actionsPath(a, alice, 'a-1'), { type: 'refund', idempotencyKey: newKey(), amount: 200, agentId: 25 });
+    expect(res.status, res.text).toBe(202);
+    const id = res.body.action.id;
+    await eventually(() => expect(sentWithKey(id).map((s) => s.outcome)).toEqual(['error', 'succeed']), 20_000);
+    await eventually(async () => {
+      const context = await t.request('GET', `/v1/context/accounts/${a.accountId}/contacts/${alice}`, {
+        auth: null,
+        headers: ctxHeaders(a),
+      });
+      expect(context.body.order_actions.find((x: { id: string }) => x.id === id)?.status).toBe('succeeded');
+    }, 10_000);
   });
 });
