@@ -100,8 +100,9 @@ export class OrderActionService {
     if (!customer || !order || order.customerId !== customer.customerId) {
       return this.refuse(input.type, new NotFoundError(`Order ${orderId} of contact ${contactId}`, 'ORDER_NOT_FOUND'));
     }
-    const policy = resolveStoreSettings(store.settings).orderActions;
-    const target = await this.stores.actionTarget(store.id);
+    // Guardrails are read fresh, not from the principal's briefly cached store: a lowered ceiling applies at once.
+    const [current, target] = await Promise.all([this.stores.get(store.id), this.stores.actionTarget(store.id)]);
+    const policy = resolveStoreSettings(current.settings).orderActions;
     if (!target)
       return this.refuse(
         input.type,
@@ -165,7 +166,7 @@ export class OrderActionService {
       return this.replayed(winner, hash);
     }
     this.logger.log({ storeId: store.id, actionId: recorded.id, type: recorded.type, orderId, agentId }, 'order action recorded');
-    const settled = await this.attempt(recorded, target, store);
+    const settled = await this.attempt(recorded, target, current);
     return { httpStatus: settled.status === 'pending' ? 202 : 201, action: toDto(settled) };
   }
 

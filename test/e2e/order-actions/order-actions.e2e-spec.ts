@@ -268,6 +268,15 @@ describe('order actions from the panel', () => {
     expect(own.status, own.text).toBe(201);
     expect(platform.received.length).toBe(sentBefore + 1);
     expect(platform.received.at(-1)!.body.storeId).toBe(b.storeId);
+
+    // A lowered ceiling applies at once, although the store behind the token is cached briefly.
+    const lowered = await t.request('PUT', `/v1/stores/${b.storeId}/settings`, {
+      body: { orderActions: { refundMaxPerAction: 50 } },
+    });
+    expect(lowered.status, lowered.text).toBe(200);
+    const capped = await post(actionsPath(b, bob, 'b-1'), { type: 'refund', idempotencyKey: newKey(), amount: 100 }, b);
+    expect(capped.status).toBe(422);
+    expect(capped.body.code).toBe('REFUND_OVER_CEILING');
   });
 
   it('checks the order: cancelling a delivered order and refunding lines it does not have are 422, bad bodies 400', async () => {
