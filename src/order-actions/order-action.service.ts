@@ -166,6 +166,13 @@ export class OrderActionService {
       return this.replayed(winner, hash);
     }
     this.logger.log({ storeId: store.id, actionId: recorded.id, type: recorded.type, orderId, agentId }, 'order action recorded');
+    // The resend is enqueued before the first attempt, to run after it: should this process die
+    // mid-request, the action is still resent; when the first attempt settles it, the job does nothing.
+    const timeoutMs = policy.timeoutMs ?? this.config.ORDER_ACTION_TIMEOUT_MS;
+    await this.jobs.send(RETRY_QUEUE, { storeId: store.id, id: recorded.id } satisfies RetryJob, {
+      singletonKey: `order-action:${recorded.id}`,
+      startAfter: Math.ceil(timeoutMs / 1000) + RETRY_DELAY_SECONDS,
+    });
     const settled = await this.attempt(recorded, target, current);
     return { httpStatus: settled.status === 'pending' ? 202 : 201, action: toDto(settled) };
   }
@@ -238,10 +245,6 @@ export class OrderActionService {
     );
     if (row.attempts === 0) {
       this.outcomes.inc({ type: row.type, status: 'pending' });
-      await this.jobs.send(RETRY_QUEUE, { storeId: row.storeId, id: row.id } satisfies RetryJob, {
-        singletonKey: `order-action:${row.id}`,
-        startAfter: RETRY_DELAY_SECONDS,
-      });
       await this.note(row, 'pending', null, store);
     }
     return { ...row, attempts, lastError: answer.error };

@@ -36,7 +36,8 @@ describe('order actions from the panel', () => {
 
   beforeAll(async () => {
     platform = await startFakePlatform();
-    t = await startTestApp({ env: { ORDER_ACTION_TIMEOUT_MS: '500' } });
+    // Long enough for an answering platform on a loaded machine; the hanging one costs this once.
+    t = await startTestApp({ env: { ORDER_ACTION_TIMEOUT_MS: '3000' } });
     a = await seedStore(t, {
       name: 'Tea Shop',
       actionUrl: platform.url,
@@ -181,7 +182,6 @@ describe('order actions from the panel', () => {
   });
 
   it('refuses a refund over the per-action ceiling, naming the amount and the ceiling, without asking the platform', async () => {
-    const sentBefore = platform.received.length;
     const res = await post(actionsPath(a, alice, 'a-1'), {
       type: 'refund',
       idempotencyKey: newKey(),
@@ -192,7 +192,7 @@ describe('order actions from the panel', () => {
     expect(res.body.code).toBe('REFUND_OVER_CEILING');
     expect(res.body.message).toContain('€50.01');
     expect(res.body.message).toContain('€50.00');
-    expect(platform.received.length).toBe(sentBefore);
+    expect(platform.received.filter((r) => r.body?.amount === 5_001)).toEqual([]);
   });
 
   it('keeps each agent within the daily refund limit (pending and succeeded count, refusals do not); other agents keep theirs', async () => {
@@ -256,7 +256,6 @@ describe('order actions from the panel', () => {
   });
 
   it("never reaches another store's order: 404 for its order id, 403 for its account", async () => {
-    const sentBefore = platform.received.length;
     const foreignOrder = await post(actionsPath(a, alice, 'b-1'), { type: 'refund', idempotencyKey: newKey(), amount: 100 });
     expect(foreignOrder.status).toBe(404);
     expect(foreignOrder.body.code).toBe('ORDER_NOT_FOUND');
@@ -266,8 +265,8 @@ describe('order actions from the panel', () => {
     // Bob's own store may act on it with its own token.
     const own = await post(actionsPath(b, bob, 'b-1'), { type: 'refund', idempotencyKey: newKey(), amount: 100 }, b);
     expect(own.status, own.text).toBe(201);
-    expect(platform.received.length).toBe(sentBefore + 1);
-    expect(platform.received.at(-1)!.body.storeId).toBe(b.storeId);
+    const forB1 = platform.received.filter((r) => r.body?.orderId === 'b-1');
+    expect(forB1.map((r) => [r.body.storeId, r.idempotencyKey])).toEqual([[b.storeId, own.body.action.id]]);
 
     // A lowered ceiling applies at once, although the store behind the token is cached briefly.
     const lowered = await t.request('PUT', `/v1/stores/${b.storeId}/settings`, {
