@@ -12,6 +12,7 @@ import { UpsertProductDto } from './contacts/dto/upsert-product.dto';
 import { CreateDiscountCodeDto } from './context/dto/create-discount-code.dto';
 import { EscalateDto } from './context/dto/escalate.dto';
 import { REQUEST_EXAMPLES } from './openapi-examples';
+import { CreateOrderActionDto } from './order-actions/dto/order-action.dto';
 import { CreateAttributionDto } from './tracking/dto/attribution.dto';
 import { TrackingBatchDto } from './tracking/dto/tracking-batch.dto';
 
@@ -27,6 +28,7 @@ const DTOS: Record<string, new () => any> = {
   CreateAttributionDto,
   CreateDiscountCodeDto,
   EscalateDto,
+  CreateOrderActionDto,
   TrackingBatchDto,
 };
 

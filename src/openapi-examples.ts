@@ -67,6 +67,13 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   CreateAttributionDto: { conversationId: 42, orderId: 'order-1001' },
   CreateDiscountCodeDto: { type: 'percent', value: 10, expiresAt: '2026-12-31T23:59:59Z', conversationId: 42 },
   EscalateDto: { reason: 'Customer asks for a refund above the agent limit' },
+  CreateOrderActionDto: {
+    type: 'refund',
+    idempotencyKey: 'confirm-2f6d1c9e8a',
+    amount: 2500,
+    reason: 'Tent arrived with a torn seam',
+    conversationId: 42,
+  },
   TrackingBatchDto: {
     websiteToken: 'yZ7USzbSFp6NgmwYy3nyTpA4',
     sessionId: 'k3J9x0aQ2mZ7pW1v',

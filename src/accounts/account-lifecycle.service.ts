@@ -178,7 +178,10 @@ export class AccountLifecycleService {
           lastError: null,
         },
       );
-      await this.stores.update({ id: storeId }, { notificationSecretEnc: null, notificationUrl: null, settings: {} });
+      await this.stores.update(
+        { id: storeId },
+        { notificationSecretEnc: null, notificationUrl: null, actionUrl: null, settings: {} },
+      );
       this.logger.log(`store ${storeId}: Chatwoot account ${link.accountId ?? '-'} deleted`);
     });
   }

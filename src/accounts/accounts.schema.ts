@@ -2,9 +2,10 @@ import type { ModuleSchema } from '../database/module-schema';
 import { ChatwootAccountLink } from './entities/chatwoot-account-link.entity';
 import { Store } from './entities/store.entity';
 import { AddAccountWarnings1764100000500 } from './migrations/AddAccountWarnings1764100000500';
+import { AddStoreActionUrl1764830000100 } from './migrations/AddStoreActionUrl1764830000100';
 import { CreateStores1764100000000 } from './migrations/CreateStores1764100000000';
 
 export const ACCOUNTS_SCHEMA: ModuleSchema = {
   entities: [Store, ChatwootAccountLink],
-  migrations: [CreateStores1764100000000, AddAccountWarnings1764100000500],
+  migrations: [CreateStores1764100000000, AddAccountWarnings1764100000500, AddStoreActionUrl1764830000100],
 };

@@ -20,6 +20,8 @@ export interface StoreView {
   websiteUrl: string;
   status: Store['status'];
   notificationUrl: string | null;
+  /** Order actions from the panel are off without one. */
+  actionUrl: string | null;
   settings: StoreSettings;
   chatwoot: {
     state: ChatwootAccountState;
@@ -102,6 +104,13 @@ export class StoreDirectory {
     return this.secrets.decryptNullable(link?.webhookSecretEnc);
   }
 
+  /** The store's order-action endpoint and the key that signs what we send it (the notification secret). */
+  async actionTarget(storeId: string): Promise<{ url: string; secret: string } | null> {
+    const store = await this.stores.findOne({ where: { id: storeId } });
+    if (!store?.actionUrl || !store.notificationSecretEnc) return null;
+    return { url: store.actionUrl, secret: this.secrets.decrypt(store.notificationSecretEnc) };
+  }
+
   async notificationTarget(storeId: string): Promise<{ url: string; secret: string } | null> {
     const store = await this.stores.findOne({ where: { id: storeId } });
     if (!store?.notificationUrl || !store.notificationSecretEnc) return null;
@@ -153,6 +162,7 @@ function toView(store: Store): StoreView {
     websiteUrl: store.websiteUrl,
     status: store.status,
     notificationUrl: store.notificationUrl,
+    actionUrl: store.actionUrl ?? null,
     settings: store.settings ?? {},
     chatwoot: {
       state: link?.state ?? 'pending',

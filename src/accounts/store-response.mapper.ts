@@ -21,6 +21,7 @@ export function toStoreResponse(store: Store, link: ChatwootAccountLink | null |
       ...(store.branding?.welcomeTagline !== undefined ? { welcomeTagline: store.branding.welcomeTagline } : {}),
     },
     notificationUrl: store.notificationUrl,
+    actionUrl: store.actionUrl ?? null,
     chatwoot: toChatwootResponse(link),
     createdAt: store.createdAt.toISOString(),
     updatedAt: store.updatedAt.toISOString(),

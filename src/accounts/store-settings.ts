@@ -4,6 +4,10 @@ import { SERVICE_LABELS } from './service-labels';
 export type CustomerTier = 'Bronze' | 'Silver' | 'Gold' | 'Platinum';
 export type ConversationPriority = 'low' | 'medium' | 'high' | 'urgent';
 
+/** What agents may do to an order from the panel (the order-actions module); amounts in minor units. */
+export type OrderActionType = 'cancel' | 'refund' | 'resend_confirmation';
+export const ORDER_ACTION_TYPES: readonly OrderActionType[] = ['cancel', 'refund', 'resend_confirmation'];
+
 export interface AutoAssignmentRule {
   tiers: CustomerTier[];
   /** A Chatwoot team id, or the name of a default team provisioning created (`vip`, `managers`). */
@@ -27,6 +31,11 @@ export interface ResolvedStoreSettings {
   discounts: { maxPercent: number; maxFixedAmount: number; maxPerAgentPerDay: number };
   /** Cron expression (store timezone) for the periodic full contact re-sync. */
   contactSyncCron: string;
+  /**
+   * Order actions from the panel (sent to the store's actionUrl): which types, the refund ceiling
+   * per action and per agent over 24 h; `timeoutMs` overrides ORDER_ACTION_TIMEOUT_MS for this store.
+   */
+  orderActions: { allowed: OrderActionType[]; refundMaxPerAction: number; refundMaxPerAgentPerDay: number; timeoutMs?: number };
 }
 
 export const DEFAULT_STORE_SETTINGS: ResolvedStoreSettings = {
@@ -39,6 +48,11 @@ export const DEFAULT_STORE_SETTINGS: ResolvedStoreSettings = {
   followUps: { lowCsatDelayMinutes: 60, cartReminder: true, cartReminderDelayMinutes: 30 },
   discounts: { maxPercent: 20, maxFixedAmount: 2_500, maxPerAgentPerDay: 10 },
   contactSyncCron: '0 3 * * *',
+  orderActions: {
+    allowed: ['cancel', 'refund', 'resend_confirmation'],
+    refundMaxPerAction: 10_000,
+    refundMaxPerAgentPerDay: 50_000,
+  },
 };
 
 /** Stored settings over the defaults, one level deep per section. */
@@ -52,5 +66,6 @@ export function resolveStoreSettings(stored: StoreSettings | null | undefined): 
     followUps: { ...DEFAULT_STORE_SETTINGS.followUps, ...s.followUps },
     discounts: { ...DEFAULT_STORE_SETTINGS.discounts, ...s.discounts },
     contactSyncCron: s.contactSyncCron ?? DEFAULT_STORE_SETTINGS.contactSyncCron,
+    orderActions: { ...DEFAULT_STORE_SETTINGS.orderActions, ...s.orderActions },
   };
 }

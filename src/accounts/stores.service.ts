@@ -100,6 +100,7 @@ export class StoresService {
           status: dto.status ?? STORE_DEFAULTS.status,
           branding: cleanBranding(dto.branding) ?? {},
           notificationUrl: dto.notificationUrl ?? null,
+          actionUrl: dto.actionUrl ?? null,
           notificationSecretEnc: this.secrets.encrypt(secret),
           settings: {},
         })
@@ -132,6 +133,7 @@ export class StoresService {
       ...(dto.status !== undefined ? { status: dto.status } : {}),
       ...(dto.branding !== undefined ? { branding: { ...store.branding, ...cleanBranding(dto.branding) } } : {}),
       ...(dto.notificationUrl !== undefined ? { notificationUrl: dto.notificationUrl } : {}),
+      ...(dto.actionUrl !== undefined ? { actionUrl: dto.actionUrl } : {}),
     };
     const changed = (Object.keys(next) as (keyof Store)[]).filter((key) => !sameValue(store[key], next[key]));
     if (changed.length > 0) {

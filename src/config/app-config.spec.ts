@@ -25,6 +25,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CHATWOOT_FRONTEND_URL: 'chat.example.com' })).toThrow(/CHATWOOT_FRONTEND_URL/);
   });
 
+  it('waits 5 s for an order action answer unless ORDER_ACTION_TIMEOUT_MS says otherwise (100 ms to 60 s)', () => {
+    expect(loadConfig({}).ORDER_ACTION_TIMEOUT_MS).toBe(5_000);
+    expect(loadConfig({ ORDER_ACTION_TIMEOUT_MS: '800' }).ORDER_ACTION_TIMEOUT_MS).toBe(800);
+    expect(() => loadConfig({ ORDER_ACTION_TIMEOUT_MS: '50' })).toThrow(/ORDER_ACTION_TIMEOUT_MS/);
+    expect(() => loadConfig({ ORDER_ACTION_TIMEOUT_MS: 'soon' })).toThrow(/ORDER_ACTION_TIMEOUT_MS/);
+  });
+
   it('lists every bad variable by name at once', () => {
     let error: unknown;
     try {

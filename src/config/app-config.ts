@@ -217,6 +217,16 @@ export class AppConfig {
   @Min(1)
   TRACKING_RETENTION_DAYS = 90;
 
+  /**
+   * How long an order action waits for the store platform's answer; without one in time the
+   * action stays `pending` and a job resends it with the same Idempotency-Key.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  ORDER_ACTION_TIMEOUT_MS = 5_000;
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }

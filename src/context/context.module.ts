@@ -5,9 +5,8 @@ import { ContactsModule } from '../contacts/contacts.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { TrackingModule } from '../tracking/tracking.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
-import { AgentAuthGuard } from './auth/agent-auth.guard';
-import { AgentTokenVerifier } from './auth/agent-token-verifier.service';
-import { StoreLookup } from './auth/store-lookup.service';
+import { OrderActionsModule } from '../order-actions/order-actions.module';
+import { AgentAuthModule } from './auth/agent-auth.module';
 import { ContextCacheService } from './context-cache.service';
 import { ContextRetentionService } from './context-retention.service';
 import { ContextController } from './context.controller';
@@ -17,6 +16,7 @@ import { DashboardAppController } from './dashboard-app.controller';
 import { DashboardAppPage } from './dashboard-app.page';
 import { DiscountCodeStatusController } from './discount-code-status.controller';
 import { DiscountCodeService } from './discount-code.service';
+import { DiscountUsageRepository } from './discount-usage.repository';
 import { DiscountCode } from './entities/discount-code.entity';
 import { Escalation } from './entities/escalation.entity';
 import { EscalationService } from './escalation.service';
@@ -34,16 +34,16 @@ import { EscalationService } from './escalation.service';
     WebhooksModule,
     TrackingModule,
     NotificationsModule,
+    AgentAuthModule,
+    OrderActionsModule,
   ],
   controllers: [ContextController, DiscountCodeStatusController, DashboardAppController],
   providers: [
-    AgentTokenVerifier,
-    StoreLookup,
-    AgentAuthGuard,
     ContextCacheService,
     ContextReadRepository,
     ContextService,
     DiscountCodeService,
+    DiscountUsageRepository,
     EscalationService,
     ContextRetentionService,
     DashboardAppPage,

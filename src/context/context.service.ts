@@ -20,6 +20,8 @@ import type {
   ShipmentRead,
 } from './context-read.types';
 import { ContextReadRepository } from './context.repository';
+import { OrderActionService } from '../order-actions/order-action.service';
+import { DiscountUsageRepository } from './discount-usage.repository';
 import {
   averageOrderValue,
   churnRisk,
@@ -67,6 +69,8 @@ export class ContextService {
     private readonly stores: StoreDirectory,
     private readonly cache: ContextCacheService,
     metrics: MetricsService,
+    private readonly orderActions: OrderActionService,
+    private readonly discountUsage: DiscountUsageRepository,
   ) {
     this.readDuration = metrics.histogram('context_read_duration_seconds', 'Time to compute an uncached context view', ['view']);
   }
@@ -74,6 +78,33 @@ export class ContextService {
   private readonly readDuration;
 
   async context(principal: AgentPrincipal, contactId: number) {
+    const answer = await this.cachedContext(principal, contactId);
+    return { ...answer, ...(await this.actionSections(principal, answer.customer?.id ?? null)) };
+  }
+
+  /**
+   * Order actions and what is left of this agent's refund and discount allowances: read fresh on
+   * every call, because they change with the agent's actions on any customer.
+   */
+  private async actionSections(principal: AgentPrincipal, customerId: string | null) {
+    const agentId = principal.agent?.id ?? null;
+    const discounts = principal.store.settings.discounts;
+    const [panel, usedToday] = await Promise.all([
+      this.orderActions.panel(principal.store, customerId, agentId),
+      this.discountUsage.forStore(principal.store.id).issuedByAgentToday(agentId),
+    ]);
+    return {
+      ...panel,
+      discount_policy: {
+        max_percent: discounts.maxPercent,
+        max_fixed_amount: discounts.maxFixedAmount,
+        max_per_agent_per_day: discounts.maxPerAgentPerDay,
+        used_by_agent_today: usedToday,
+      },
+    };
+  }
+
+  private async cachedContext(principal: AgentPrincipal, contactId: number) {
     const store = principal.store;
     return this.cached<LinkedContext | UnlinkedContext>(principal, contactId, 'context', CONTEXT_TTL_MS, async () => {
       const read = await this.reads.forStore(store.id).contact(contactId, {

@@ -108,6 +108,9 @@ export class StoreResponseDto {
   @ApiProperty({ type: String, nullable: true })
   notificationUrl: string | null;
 
+  @ApiProperty({ type: String, nullable: true, description: 'Where order actions from the panel are sent' })
+  actionUrl: string | null;
+
   @ApiProperty({ type: StoreChatwootDto })
   chatwoot: StoreChatwootDto;
 

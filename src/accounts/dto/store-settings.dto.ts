@@ -17,6 +17,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { LABEL_TITLE } from '../service-labels';
+import { ORDER_ACTION_TYPES, type OrderActionType } from '../store-settings';
 
 const TIERS = ['Bronze', 'Silver', 'Gold', 'Platinum'] as const;
 const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
@@ -141,6 +142,47 @@ export class DiscountLimitsDto {
   maxPerAgentPerDay?: number;
 }
 
+export class OrderActionSettingsDto {
+  @ApiPropertyOptional({
+    enum: ORDER_ACTION_TYPES,
+    isArray: true,
+    example: ['cancel', 'refund', 'resend_confirmation'],
+    description: 'Order actions agents may request from the panel (the store also needs an actionUrl)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(3)
+  @IsIn(ORDER_ACTION_TYPES, { each: true })
+  allowed?: OrderActionType[];
+
+  @ApiPropertyOptional({ example: 10000, description: 'Largest refund one action may ask for (minor units)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  refundMaxPerAction?: number;
+
+  @ApiPropertyOptional({
+    example: 50000,
+    description: 'Refunds one agent may ask for within 24 h, pending ones included (minor units)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  refundMaxPerAgentPerDay?: number;
+
+  @ApiPropertyOptional({
+    example: 5000,
+    description: "How long to wait for the platform's answer before the action stays pending (ms)",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  timeoutMs?: number;
+}
+
 /**
  * Per-store settings. In a PUT every field is optional and merged into what is stored (one level
  * deep per section; `autoAssignment` is replaced as a whole). GET answers with every field resolved.
@@ -192,4 +234,10 @@ export class StoreSettingsDto {
     message: 'contactSyncCron must be a five-field cron expression',
   })
   contactSyncCron?: string;
+
+  @ApiPropertyOptional({ type: OrderActionSettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OrderActionSettingsDto)
+  orderActions?: OrderActionSettingsDto;
 }

@@ -80,4 +80,17 @@ export class UpsertStoreDto {
   @IsUrl(HTTP_URL)
   @MaxLength(2048)
   notificationUrl?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'https://platform.example/chatwoot/order-actions',
+    nullable: true,
+    type: String,
+    description:
+      'Where we POST signed order actions agents request from the panel (cancel, refund, resend confirmation); null clears it and turns them off',
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsUrl(HTTP_URL)
+  @MaxLength(2048)
+  actionUrl?: string | null;
 }

@@ -59,6 +59,10 @@ export class Store {
   @Column('jsonb', { default: {} })
   settings: StoreSettings;
 
+  /** Where order actions from the panel are POSTed, signed with the notification secret. */
+  @Column('text', { nullable: true })
+  actionUrl: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -50,6 +50,11 @@ const entries: ErrorExample[] = [
     code: 'ORIGIN_REQUIRED',
     message: 'An Origin header is required: tracking batches are accepted from the store website only',
   },
+  {
+    statusCode: 403,
+    code: 'ORDER_ACTION_NOT_ALLOWED',
+    message: 'This store does not allow resend_confirmation from the panel (allowed: cancel, refund)',
+  },
   { statusCode: 404, code: 'NOT_FOUND', message: 'Route GET /v1/nope not found' },
   { statusCode: 404, code: 'STORE_NOT_FOUND', message: 'Store bloom-co was not found' },
   { statusCode: 404, code: 'CONTACT_NOT_FOUND', message: 'Contact 4711 was not found' },
@@ -64,6 +69,12 @@ const entries: ErrorExample[] = [
   { statusCode: 409, code: 'STORE_NOT_READY', message: 'Store bloom-co has no active Chatwoot account (state: provisioning)' },
   { statusCode: 409, code: 'STORE_BUSY', message: 'Store bloom-co is busy with another Chatwoot operation; try again shortly' },
   { statusCode: 409, code: 'ALREADY_ESCALATED', message: 'Conversation 42 was escalated less than a minute ago' },
+  {
+    statusCode: 409,
+    code: 'IDEMPOTENCY_KEY_REUSED',
+    message:
+      'idempotencyKey confirm-2f6d1c9e8a was used for another request (action 5b0e...); make a new key for a new confirmation',
+  },
   { statusCode: 409, code: 'CONFLICT', message: 'Webhook delivery 7 is processing; only failed deliveries are replayed' },
   { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' },
   { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported Media Type: text/plain' },
@@ -74,6 +85,27 @@ const entries: ErrorExample[] = [
     message: "Order currency USD is not the store's currency EUR; send amounts in EUR (or change the store's currency first)",
   },
   { statusCode: 422, code: 'DISCOUNT_PERCENT_TOO_HIGH', message: 'A percent discount is capped at 20 for this store' },
+  {
+    statusCode: 422,
+    code: 'REFUND_OVER_CEILING',
+    message: "A refund of €150.00 is over this store's ceiling of €100.00 per action",
+  },
+  {
+    statusCode: 422,
+    code: 'REFUND_OVER_DAILY_LIMIT',
+    message:
+      'A refund of €80.00 would bring your refunds in the last 24 hours to €520.00, over the daily limit of €500.00 per agent (€60.00 left)',
+  },
+  {
+    statusCode: 422,
+    code: 'ORDER_NOT_REFUNDABLE',
+    message: 'A refund of €60.00 is more than the €49.98 of order order-1001 not refunded yet',
+  },
+  {
+    statusCode: 422,
+    code: 'ORDER_NOT_CANCELLABLE',
+    message: 'Order order-1001 is shipped; only pending or paid orders can be cancelled',
+  },
   { statusCode: 422, code: 'ORDER_NOT_ATTRIBUTABLE', message: 'Order order-1001 was placed before the conversation started' },
   { statusCode: 422, code: 'MERGE_REJECTED', message: 'Chatwoot refused the merge: contacts belong to different accounts' },
   { statusCode: 429, code: 'RATE_LIMITED', message: 'Too many contact syncs: at most 1000 per 60 s; retry in 12 s' },

@@ -1,3 +1,4 @@
+import { ActionPolicyDto, OrderActionDto } from '../../order-actions/dto/order-action.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class ContextCustomerDto {
@@ -149,6 +150,17 @@ export class ViewedProductDto {
   url: string | null;
 }
 
+export class DiscountPolicyDto {
+  @ApiProperty({ description: 'settings.discounts.maxPercent' })
+  max_percent: number;
+  @ApiProperty({ description: 'settings.discounts.maxFixedAmount (minor units)' })
+  max_fixed_amount: number;
+  @ApiProperty({ description: 'settings.discounts.maxPerAgentPerDay (codes per agent over 24 h)' })
+  max_per_agent_per_day: number;
+  @ApiProperty({ description: 'Codes this agent issued in the last 24 h' })
+  used_by_agent_today: number;
+}
+
 /** `linked: false` (contact without a customer) keeps the shape with `customer: null`, empty lists and a message. */
 export class ContactContextDto {
   @ApiProperty({ description: 'False when the contact has no linked customer: then customer is null and message explains' })
@@ -203,6 +215,13 @@ export class ContactContextDto {
       'Sections whose source could not answer (left empty). Always [] now that the context is one read; kept for the panel',
   })
   unavailable: string[];
+  // --- order actions (issue #15): read fresh on every call, not cached with the rest ---
+  @ApiProperty({ type: [OrderActionDto], description: "This customer's order actions, newest first (up to 20)" })
+  order_actions: OrderActionDto[];
+  @ApiProperty({ type: ActionPolicyDto, description: 'What this agent may still do from the panel' })
+  action_policy: ActionPolicyDto;
+  @ApiProperty({ type: DiscountPolicyDto, description: "The store's discount caps and this agent's use of them" })
+  discount_policy: DiscountPolicyDto;
 }
 
 export class OrdersDto {

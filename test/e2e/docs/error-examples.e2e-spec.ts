@@ -26,6 +26,8 @@ const NOT_YET_PROVOKED: Record<string, string> = {
   '*:429:RATE_LIMITED': 'needs each limit exhausted (covered per route in the feature suites)',
   'ContextController_createDiscountCode:422:DISCOUNT_PERCENT_TOO_HIGH': 'covered in context-actions.e2e-spec.ts',
   'ContextController_escalate:409:ALREADY_ESCALATED': 'covered in context-actions.e2e-spec.ts',
+  'OrderActionsController_create:409:IDEMPOTENCY_KEY_REUSED': 'covered in order-actions.e2e-spec.ts',
+  'OrderActionsController_create:422:REFUND_OVER_CEILING': 'covered in order-actions.e2e-spec.ts',
   'ContactSyncController_merge:422:MERGE_REJECTED': 'needs Chatwoot to refuse a merge',
   'AttributionsController_create:422:ORDER_NOT_ATTRIBUTABLE': 'needs an order placed before a conversation',
   'WebhookDeliveriesController_replay:409:CONFLICT': 'needs a delivery that is not failed',
@@ -150,6 +152,7 @@ describe('documented error examples', () => {
       case 'CUSTOMER_NOT_LINKED':
       case 'ERASURE_NOT_FOUND':
       case 'SYNC_RUN_NOT_FOUND':
+      case 'ORDER_NOT_FOUND':
         break;
       default:
         throw new Error(`no way to provoke ${error.code} on ${error.operationId}`);
