@@ -1,6 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
 import { StoreDirectory } from '../accounts/store-directory.service';
 import { SERVICE_LABELS } from '../accounts/service-labels';
 import { resolveStoreSettings } from '../accounts/store-settings';
@@ -8,7 +6,7 @@ import type { CwPriority } from '../chatwoot/chatwoot.types';
 import { JobQueue } from '../jobs/job-queue.service';
 import { NotificationService } from '../notifications/notification.service';
 import { matchAssignmentRule, mergeLabels, resolveTeamId } from './conversation-routing';
-import { Conversation } from './entities/conversation.entity';
+import { ConversationRepository, type ConversationRecord as Conversation } from './conversation.repository';
 import { CustomerDirectory } from './ports/customer-directory';
 
 export const CONVERSATION_EFFECTS_QUEUE = 'webhooks.effects';
@@ -29,7 +27,7 @@ export class ConversationEffectsService {
   private readonly logger = new Logger(ConversationEffectsService.name);
 
   constructor(
-    @InjectRepository(Conversation) private readonly conversations: Repository<Conversation>,
+    private readonly conversations: ConversationRepository,
     private readonly stores: StoreDirectory,
     private readonly customers: CustomerDirectory,
     private readonly notifications: NotificationService,
@@ -43,7 +41,7 @@ export class ConversationEffectsService {
   }
 
   async run(effect: ConversationEffect): Promise<void> {
-    const conversation = await this.conversations.findOne({ where: { storeId: effect.storeId, displayId: effect.displayId } });
+    const conversation = await this.conversations.forStore(effect.storeId).get(effect.displayId);
     if (!conversation) return;
     if (effect.kind === 'opened') await this.opened(conversation);
     else if (effect.kind === 'resolved') await this.resolved(conversation, effect.resolvedAt);
@@ -73,11 +71,7 @@ export class ConversationEffectsService {
       if (rule.priority && c.priority !== rule.priority) await api.togglePriority(c.displayId, rule.priority as CwPriority);
       const labels = mergeLabels(await api.getConversationLabels(c.displayId), rule.labels);
       if (labels) await api.setConversationLabels(c.displayId, labels);
-      const claimed = await this.conversations.update(
-        { storeId: c.storeId, displayId: c.displayId, routedAt: IsNull() },
-        { routedAt: new Date() },
-      );
-      if (!claimed.affected) return;
+      if (!(await this.conversations.forStore(c.storeId).markRouted(c.displayId))) return;
       await api.privateNote(
         c.displayId,
         `VIP customer (${tier} tier)${c.customerId ? `, customer ${c.customerId}` : ''}: routed${teamId ? ' to the VIP team' : ''}` +
@@ -94,7 +88,7 @@ export class ConversationEffectsService {
       this.logger.log({ storeId: c.storeId, displayId: c.displayId, tier }, 'VIP conversation routed');
       return;
     }
-    await this.conversations.update({ storeId: c.storeId, displayId: c.displayId, routedAt: IsNull() }, { routedAt: new Date() });
+    await this.conversations.forStore(c.storeId).markRouted(c.displayId);
   }
 
   private async resolved(c: Conversation, resolvedAt: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { StoreDirectory } from '../accounts/store-directory.service';
 import { resolveStoreSettings } from '../accounts/store-settings';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
@@ -21,9 +21,10 @@ import {
   type ConversationSnapshot,
   type MessageFacts,
 } from './chatwoot-payload';
-import { isAnnounced, planConversationUpdate, type StoredConversationState } from './conversation-state';
+import { isAnnounced, planConversationUpdate } from './conversation-state';
 import { CONVERSATION_EFFECTS_QUEUE, type ConversationEffect } from './conversation-effects.service';
 import { redundantPoints, summarizeStatus, type RecordedStatusChange, type StatusPoint } from './status-history';
+import { ConversationRepository, type StoreConversations } from './conversation.repository';
 import { CustomerDirectory } from './ports/customer-directory';
 import {
   DELIVERY_LEASE_SECONDS,
@@ -33,6 +34,7 @@ import {
 } from './webhook-delivery.repository';
 import { DRAIN_QUEUE } from './webhook-intake.service';
 import { WebhookMetrics } from './webhook-metrics';
+import { WidgetEventRepository } from './widget-event.repository';
 
 export const PROCESS_QUEUE = 'webhooks.process';
 const CLAIM_BATCH = 100;
@@ -69,6 +71,8 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly deliveries: WebhookDeliveryRepository,
+    private readonly conversations: ConversationRepository,
+    private readonly widgetEvents: WidgetEventRepository,
     private readonly customers: CustomerDirectory,
     private readonly stores: StoreDirectory,
     private readonly jobs: JobQueue,
@@ -239,80 +243,17 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
   ): Promise<AppliedConversation> {
     const customerId = await this.customers.linkContact(storeId, snapshot.contact);
     const tier = await this.customers.tierOf(storeId, customerId, snapshot.contact);
-    const result = await this.dataSource.transaction(async (m) => {
-      await m.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`conversation:${storeId}:${snapshot.displayId}`]);
-      const [prevRow] = (await m.query(
-        `select status, assignee_id, team_id, priority, last_event_at
-           from conversations where store_id = $1 and display_id = $2`,
-        [storeId, snapshot.displayId],
-      )) as Record<string, any>[];
-      const prev: StoredConversationState | null = prevRow
-        ? {
-            status: prevRow.status,
-            assigneeId: prevRow.assignee_id,
-            teamId: prevRow.team_id,
-            priority: prevRow.priority,
-            lastEventAt: Number(prevRow.last_event_at),
-          }
-        : null;
+    const result = await this.dataSource.transaction(async (tx) => {
+      const conversations = this.conversations.forStore(storeId, tx);
+      await conversations.lock(snapshot.displayId);
+      const prev = await conversations.stateOf(snapshot.displayId);
       const plan = planConversationUpdate(prev, snapshot);
-      const s = snapshot;
-      if (!prev) {
-        await m.query(
-          `insert into conversations (store_id, display_id, account_id, contact_id, customer_id, customer_tier, inbox_id, status,
-             priority, assignee_id, team_id, labels, created_at, last_event_at, last_activity_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-          [
-            storeId,
-            s.displayId,
-            s.accountId,
-            s.contact.contactId,
-            customerId,
-            tier,
-            s.inboxId,
-            s.status,
-            s.priority,
-            s.assigneeId,
-            s.teamId,
-            JSON.stringify(s.labels),
-            s.createdAt,
-            s.updatedAt,
-            s.lastActivityAt,
-          ],
-        );
-      } else if (!plan.transitions.stale) {
-        await m.query(
-          `update conversations
-              set status = $3, priority = $4, assignee_id = $5, team_id = $6, labels = $7, last_event_at = $8,
-                  inbox_id = coalesce($9, inbox_id), contact_id = coalesce($10, contact_id),
-                  customer_id = coalesce(customer_id, $11), customer_tier = coalesce($12, customer_tier),
-                  last_activity_at = greatest(last_activity_at, $13), updated_at = now()
-            where store_id = $1 and display_id = $2`,
-          [
-            storeId,
-            s.displayId,
-            s.status,
-            s.priority,
-            s.assigneeId,
-            s.teamId,
-            JSON.stringify(s.labels),
-            s.updatedAt,
-            s.inboxId,
-            s.contact.contactId,
-            customerId,
-            tier,
-            s.lastActivityAt,
-          ],
-        );
-      } else if (customerId) {
-        await m.query(
-          'update conversations set customer_id = $3 where store_id = $1 and display_id = $2 and customer_id is null',
-          [storeId, s.displayId, customerId],
-        );
-      }
-      const resolvedAt = await this.recordStatus(m, storeId, s, statusChange);
-      if (s.firstReplyAt) await this.recordFirstResponse(m, storeId, s.displayId, s.firstReplyAt);
-      const csat = message ? await this.applyMessage(m, storeId, s.displayId, message) : NO_CSAT_CHANGE;
+      if (!prev) await conversations.insertFromSnapshot(snapshot, customerId, tier);
+      else if (!plan.transitions.stale) await conversations.updateFromSnapshot(snapshot, customerId, tier);
+      else if (customerId) await conversations.linkCustomer(snapshot.displayId, customerId);
+      const resolvedAt = await this.recordStatus(conversations, snapshot, statusChange);
+      if (snapshot.firstReplyAt) await conversations.recordFirstResponse(snapshot.displayId, snapshot.firstReplyAt);
+      const csat = message ? await this.applyMessage(conversations, storeId, snapshot.displayId, message) : NO_CSAT_CHANGE;
       return { plan, resolvedAt, lowCsat: csat.lowCsat, csatChanged: csat.changed };
     });
 
@@ -353,101 +294,43 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
    * time when this event revealed a new resolution.
    */
   private async recordStatus(
-    m: EntityManager,
-    storeId: string,
+    conversations: StoreConversations,
     s: ConversationSnapshot,
     change: RecordedStatusChange | null,
   ): Promise<Date | null> {
-    const read = async () =>
-      (
-        (await m.query(
-          'select changed_at, status, exact from conversation_status_changes where store_id = $1 and display_id = $2',
-          [storeId, s.displayId],
-        )) as { changed_at: string; status: string; exact: boolean }[]
-      ).map((row): StatusPoint => ({ at: Number(row.changed_at), status: row.status, exact: row.exact }));
-    const before = summarizeStatus(await read());
+    const before = summarizeStatus(await conversations.statusHistory(s.displayId));
     const points: StatusPoint[] = [{ at: Math.floor(s.updatedAt * 1000), status: s.status, exact: false }];
     if (change) {
       points.push({ at: change.at, status: change.to, exact: true });
       if (change.from) points.push({ at: change.at - 1, status: change.from, exact: false });
     }
-    for (const point of points) {
-      // A recorded change outranks a payload's state at the same millisecond; payloads never overwrite.
-      await m.query(
-        `insert into conversation_status_changes (store_id, display_id, changed_at, status, exact) values ($1, $2, $3, $4, $5)
-         on conflict (store_id, display_id, changed_at) do update set status = excluded.status, exact = true
-           where excluded.exact and not conversation_status_changes.exact`,
-        [storeId, s.displayId, point.at, point.status, point.exact],
-      );
-    }
-    const history = await read();
-    const redundant = redundantPoints(history);
-    if (redundant.length > 0) {
-      await m.query(
-        'delete from conversation_status_changes where store_id = $1 and display_id = $2 and changed_at = any($3::bigint[])',
-        [storeId, s.displayId, redundant.map((point) => point.at)],
-      );
-    }
+    for (const point of points) await conversations.addStatusPoint(s.displayId, point);
+    const history = await conversations.statusHistory(s.displayId);
+    await conversations.removeStatusPoints(
+      s.displayId,
+      redundantPoints(history).map((point) => point.at),
+    );
     const after = summarizeStatus(history);
     if (after.lastResolvedAt !== before.lastResolvedAt || after.reopens !== before.reopens) {
-      await m.query(
-        `update conversations
-            set resolved_at = coalesce($3::timestamptz, resolved_at),
-                resolution_seconds = case when $3::timestamptz is null then resolution_seconds
-                  else greatest(0, round(extract(epoch from ($3::timestamptz - created_at))))::int end,
-                reopen_count = reopen_count + $4, updated_at = now()
-          where store_id = $1 and display_id = $2`,
-        [
-          storeId,
-          s.displayId,
-          after.lastResolvedAt === null ? null : new Date(after.lastResolvedAt),
-          after.reopens - before.reopens,
-        ],
-      );
+      await conversations.applyResolution(s.displayId, {
+        lastResolvedAt: after.lastResolvedAt === null ? null : new Date(after.lastResolvedAt),
+        reopensAdded: after.reopens - before.reopens,
+      });
     }
     return after.resolutions > before.resolutions && after.lastResolvedAt !== null ? new Date(after.lastResolvedAt) : null;
   }
 
-  private async recordFirstResponse(m: EntityManager, storeId: string, displayId: number, at: Date): Promise<void> {
-    // least(): whichever order replies arrive in, the earliest one wins; re-applying is a no-op.
-    await m.query(
-      `update conversations
-          set first_response_at = $3,
-              first_response_seconds = greatest(0, round(extract(epoch from ($3::timestamptz - created_at))))::int
-        where store_id = $1 and display_id = $2 and $3::timestamptz >= created_at
-          and (first_response_at is null or first_response_at > $3::timestamptz)`,
-      [storeId, displayId, at],
-    );
-  }
-
-  /** Returns the rating when this message newly set a low CSAT rating. */
   /** Counts, first response, and the CSAT rating; says whether the rating changed and whether it is low. */
-  private async applyMessage(m: EntityManager, storeId: string, displayId: number, msg: MessageFacts): Promise<CsatChange> {
-    const inserted = (await m.query(
-      `insert into conversation_messages (store_id, message_id, display_id, message_type, private, sender_type, sender_id, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing returning message_id`,
-      [storeId, msg.messageId, displayId, msg.messageType, msg.private, msg.senderType, msg.senderId, msg.createdAt],
-    )) as unknown[];
-    if (inserted.length > 0 && !msg.private && (msg.messageType === 'incoming' || msg.messageType === 'outgoing')) {
-      const column = msg.messageType === 'incoming' ? 'incoming_count' : 'outgoing_count';
-      await m.query(
-        `update conversations set ${column} = ${column} + 1, last_activity_at = greatest(last_activity_at, $3)
-          where store_id = $1 and display_id = $2`,
-        [storeId, displayId, msg.createdAt],
-      );
-    }
-    if (msg.humanResponse && !msg.private) {
-      await this.recordFirstResponse(m, storeId, displayId, msg.createdAt);
-    }
+  private async applyMessage(
+    conversations: StoreConversations,
+    storeId: string,
+    displayId: number,
+    msg: MessageFacts,
+  ): Promise<CsatChange> {
+    await conversations.recordMessage(displayId, msg);
+    if (msg.humanResponse && !msg.private) await conversations.recordFirstResponse(displayId, msg.createdAt);
     if (!msg.csat) return NO_CSAT_CHANGE;
-    const changed = (await m.query(
-      `update conversations set csat_rating = $3, csat_feedback = $4, csat_at = now(), updated_at = now()
-        where store_id = $1 and display_id = $2
-          and (csat_rating is distinct from $3 or csat_feedback is distinct from $4)
-        returning csat_rating`,
-      [storeId, displayId, msg.csat.rating, msg.csat.feedback],
-    )) as unknown[];
-    if (changed.length === 0) return NO_CSAT_CHANGE;
+    if (!(await conversations.setCsat(displayId, msg.csat.rating, msg.csat.feedback))) return NO_CSAT_CHANGE;
     const store = await this.stores.find(storeId);
     const threshold = resolveStoreSettings(store?.settings).lowCsatThreshold;
     return { changed: true, lowCsat: msg.csat.rating <= threshold ? msg.csat.rating : null };
@@ -464,10 +347,7 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
     }
     const customerId = await this.customers.linkContact(storeId, contact);
     if (!customerId) return { state: 'processed', note: 'contact not linked to a customer' };
-    await this.dataSource.query(
-      'update conversations set customer_id = $3 where store_id = $1 and contact_id = $2 and customer_id is null',
-      [storeId, contact.contactId, customerId],
-    );
+    await this.conversations.forStore(storeId).linkContactCustomer(contact.contactId, customerId);
     await this.customers.requestSync(storeId, customerId, 'realtime');
     return { state: 'processed', note: null };
   }
@@ -479,22 +359,16 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
     const current = payload.current_conversation ? parseConversation(payload.current_conversation) : null;
     const occurredAt = toDate(asObject(info.initiated_at).timestamp) ?? new Date();
     const sourceId = typeof payload.source_id === 'string' ? payload.source_id : null;
-    // Widget opens have no id of their own: contact inbox + initiation time identify one.
-    const key = `widget:${payload.id ?? 'x'}:${occurredAt.getTime()}`;
-    await this.dataSource.query(
-      `insert into widget_events (store_id, delivery_id, contact_id, customer_id, source_id, display_id, referer, browser, occurred_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (store_id, delivery_id) do nothing`,
-      [
-        storeId,
-        key,
-        contact.contactId,
-        customerId,
-        sourceId,
-        current?.displayId ?? null,
-        typeof info.referer === 'string' ? info.referer : null,
-        JSON.stringify(asObject(info.browser)),
-        occurredAt,
-      ],
-    );
+    await this.widgetEvents.forStore(storeId).record({
+      // Widget opens have no id of their own: contact inbox + initiation time identify one.
+      key: `widget:${payload.id ?? 'x'}:${occurredAt.getTime()}`,
+      contactId: contact.contactId,
+      customerId,
+      sourceId,
+      displayId: current?.displayId ?? null,
+      referer: typeof info.referer === 'string' ? info.referer : null,
+      browser: asObject(info.browser),
+      occurredAt,
+    });
   }
 }

@@ -1,12 +1,11 @@
 import { Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { StoreDirectory } from '../accounts/store-directory.service';
 import { AppConfig } from '../config/app-config';
 import { enqueueTick } from '../jobs/cron-enqueuer';
 import { JobPriority, JobQueue } from '../jobs/job-queue.service';
 import { parseConversation, PayloadError } from './chatwoot-payload';
+import { ReconcileCursorRepository } from './reconcile-cursor.repository';
 import { WebhookMetrics } from './webhook-metrics';
 import { WebhookProcessorService } from './webhook-processor.service';
 
@@ -41,7 +40,7 @@ export class WebhookReconcileService implements OnApplicationBootstrap, OnModule
   readonly intervalSeconds: number;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cursors: ReconcileCursorRepository,
     private readonly stores: StoreDirectory,
     private readonly processor: WebhookProcessorService,
     private readonly jobs: JobQueue,
@@ -98,13 +97,10 @@ export class WebhookReconcileService implements OnApplicationBootstrap, OnModule
 
   async reconcileStore(storeId: string): Promise<ReconcileResult> {
     const startedAt = new Date();
-    const [cursor] = (await this.dataSource.query('select last_run_at from webhook_reconcile_cursors where store_id = $1', [
-      storeId,
-    ])) as { last_run_at: Date }[];
+    const cursor = this.cursors.forStore(storeId);
+    const lastRunAt = await cursor.lastRunAt();
     const api = await this.stores.chatwootFor(storeId, 'bulk');
-    const updatedWithin = cursor
-      ? Math.ceil((startedAt.getTime() - cursor.last_run_at.getTime()) / 1000) + OVERLAP_SECONDS
-      : undefined;
+    const updatedWithin = lastRunAt ? Math.ceil((startedAt.getTime() - lastRunAt.getTime()) / 1000) + OVERLAP_SECONDS : undefined;
     const result: ReconcileResult = { storeId, pages: 0, seen: 0, applied: 0 };
     if (updatedWithin !== undefined) {
       // With `updated_within` Chatwoot answers every matching conversation at once and ignores
@@ -129,12 +125,7 @@ export class WebhookReconcileService implements OnApplicationBootstrap, OnModule
         if (total !== undefined && result.seen >= total) break;
       }
     }
-    await this.dataSource.query(
-      `insert into webhook_reconcile_cursors (store_id, last_run_at, conversations_seen) values ($1, $2, $3)
-       on conflict (store_id) do update set last_run_at = excluded.last_run_at, conversations_seen = excluded.conversations_seen,
-         updated_at = now()`,
-      [storeId, startedAt, result.seen],
-    );
+    await cursor.save(startedAt, result.seen);
     if (result.applied) this.logger.log(result, 'reconciliation applied missed conversation changes');
     return result;
   }
