@@ -8,7 +8,8 @@ import type { ChatwootLane } from '../chatwoot/chatwoot-transport';
 import { SecretBox } from '../common/crypto/secret-box.service';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
 import { ChatwootAccountLink, type ChatwootAccountState, type StoreTeams } from './entities/chatwoot-account-link.entity';
-import { Store, type StoreSettings } from './entities/store.entity';
+import { Store } from './entities/store.entity';
+import { resolveStoreSettings, type ResolvedStoreSettings } from './store-settings';
 
 /** What other modules may know about a store: no secrets unless they ask for access. */
 export interface StoreView {
@@ -20,7 +21,8 @@ export interface StoreView {
   websiteUrl: string;
   status: Store['status'];
   notificationUrl: string | null;
-  settings: StoreSettings;
+  /** Stored settings over the defaults, resolved here once for every module. */
+  settings: ResolvedStoreSettings;
   chatwoot: {
     state: ChatwootAccountState;
     accountId: number | null;
@@ -140,6 +142,24 @@ export class StoreDirectory {
     const access = await this.access(storeId);
     return this.chatwoot.account(access.accountId, access.adminToken, { storeId, lane });
   }
+
+  /**
+   * The store and, when its account is active, a Chatwoot client for it, from one lookup: for
+   * work that needs both (conversation effects). Null for an unknown store.
+   */
+  async withChatwoot(
+    storeId: string,
+    lane: ChatwootLane = 'realtime',
+  ): Promise<{ store: StoreView; api: ChatwootAccountClient | null } | null> {
+    const store = await this.stores.findOne({ where: { id: storeId }, relations: { chatwoot: true } });
+    if (!store) return null;
+    const link = store.chatwoot;
+    const usable = link?.state === 'active' && link.accountId && link.adminTokenEnc;
+    const api = usable
+      ? this.chatwoot.account(link.accountId!, this.secrets.decrypt(link.adminTokenEnc!), { storeId, lane })
+      : null;
+    return { store: toView(store), api };
+  }
 }
 
 function toView(store: Store): StoreView {
@@ -153,7 +173,7 @@ function toView(store: Store): StoreView {
     websiteUrl: store.websiteUrl,
     status: store.status,
     notificationUrl: store.notificationUrl,
-    settings: store.settings ?? {},
+    settings: resolveStoreSettings(store.settings),
     chatwoot: {
       state: link?.state ?? 'pending',
       accountId: link?.accountId ?? null,

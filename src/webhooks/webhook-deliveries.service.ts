@@ -6,7 +6,7 @@ import type { DeliveryState } from './entities/webhook-delivery.entity';
 import { ReconcileCursorRepository } from './reconcile-cursor.repository';
 import { DeliveryAdminRepository, WebhookDeliveryRepository, type DeliveryRecord } from './webhook-delivery.repository';
 import { WidgetEventRepository } from './widget-event.repository';
-import { PROCESS_QUEUE } from './webhook-processor.service';
+import { PROCESS_QUEUE } from './webhook-delivery.worker';
 
 export interface DeliveryListQuery {
   state?: DeliveryState;

@@ -7,7 +7,8 @@ import { JobPriority, JobQueue } from '../jobs/job-queue.service';
 import { parseConversation, PayloadError } from './chatwoot-payload';
 import { ReconcileCursorRepository } from './reconcile-cursor.repository';
 import { WebhookMetrics } from './webhook-metrics';
-import { WebhookProcessorService } from './webhook-processor.service';
+import { ConversationApplier } from './conversation-applier.service';
+import { DeliveryContext } from './delivery-context';
 
 export const RECONCILE_SCAN_QUEUE = 'webhooks.reconcile-scan';
 export const RECONCILE_QUEUE = 'webhooks.reconcile';
@@ -42,7 +43,7 @@ export class WebhookReconcileService implements OnApplicationBootstrap, OnModule
   constructor(
     private readonly cursors: ReconcileCursorRepository,
     private readonly stores: StoreDirectory,
-    private readonly processor: WebhookProcessorService,
+    private readonly applier: ConversationApplier,
     private readonly jobs: JobQueue,
     private readonly metrics: WebhookMetrics,
     config: AppConfig,
@@ -100,6 +101,8 @@ export class WebhookReconcileService implements OnApplicationBootstrap, OnModule
     const cursor = this.cursors.forStore(storeId);
     const lastRunAt = await cursor.lastRunAt();
     const api = await this.stores.chatwootFor(storeId, 'bulk');
+    // One store view for the whole run, as for a delivery.
+    const ctx = new DeliveryContext(storeId, await this.stores.find(storeId));
     const updatedWithin = lastRunAt ? Math.ceil((startedAt.getTime() - lastRunAt.getTime()) / 1000) + OVERLAP_SECONDS : undefined;
     const result: ReconcileResult = { storeId, pages: 0, seen: 0, applied: 0 };
     if (updatedWithin !== undefined) {
@@ -112,14 +115,14 @@ export class WebhookReconcileService implements OnApplicationBootstrap, OnModule
       });
       result.pages = 1;
       this.metrics.reconcileRequests.inc({ mode: 'updated_within' });
-      await this.applyAll(storeId, payload, result);
+      await this.applyAll(ctx, payload, result);
     } else {
       for (let page = 1; page <= MAX_FULL_SCAN_PAGES; page++) {
         const { meta, payload } = await api.listConversations({ status: 'all', sort_by: 'last_activity_at_desc', page });
         result.pages = page;
         this.metrics.reconcileRequests.inc({ mode: 'full_scan' });
         if (payload.length === 0) break;
-        await this.applyAll(storeId, payload, result);
+        await this.applyAll(ctx, payload, result);
         // all_count counts the same status filter, before paging (ConversationFinder#set_count_for_all_conversations).
         const total = typeof meta?.all_count === 'number' ? meta.all_count : undefined;
         if (total !== undefined && result.seen >= total) break;
@@ -130,15 +133,15 @@ export class WebhookReconcileService implements OnApplicationBootstrap, OnModule
     return result;
   }
 
-  private async applyAll(storeId: string, payload: unknown[], result: ReconcileResult): Promise<void> {
+  private async applyAll(ctx: DeliveryContext, payload: unknown[], result: ReconcileResult): Promise<void> {
     for (const raw of payload) {
       result.seen += 1;
       try {
-        const applied = await this.processor.applyConversation(storeId, 'reconcile', parseConversation(raw), null);
+        const applied = await this.applier.apply(ctx, 'reconcile', parseConversation(raw), null);
         if (applied.announced) result.applied += 1;
       } catch (error) {
         if (!(error instanceof PayloadError)) throw error;
-        this.logger.warn({ storeId, err: error }, 'skipping an unreadable conversation');
+        this.logger.warn({ storeId: ctx.storeId, err: error }, 'skipping an unreadable conversation');
       }
     }
   }

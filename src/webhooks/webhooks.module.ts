@@ -5,7 +5,10 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { ConversationEffectsService } from './conversation-effects.service';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsService } from './conversations.service';
+import { ConversationApplier } from './conversation-applier.service';
 import { ConversationRepository } from './conversation.repository';
+import { WebhookDeliveryWorker } from './webhook-delivery.worker';
+import { WebhookEventHandlers } from './webhook-event-handlers';
 import { ContactsCustomerDirectory } from './ports/contacts-customer-directory';
 import { CustomerDirectory } from './ports/customer-directory';
 import { WebhookBacklogService } from './webhook-backlog.service';
@@ -15,7 +18,6 @@ import { DeliveryAdminRepository, WebhookDeliveryRepository } from './webhook-de
 import { WebhookIntakeEndpoint } from './webhook-intake.endpoint';
 import { WebhookIntakeService } from './webhook-intake.service';
 import { WebhookMetrics } from './webhook-metrics';
-import { WebhookProcessorService } from './webhook-processor.service';
 import { WebhookReconcileService } from './webhook-reconcile.service';
 import { WebhookSecretCache } from './webhook-secret.cache';
 import { WebhookVerifier } from './webhook-verifier';
@@ -39,7 +41,9 @@ import { WidgetEventRepository } from './widget-event.repository';
     WebhookIntakeService,
     // Intake is served on the bare HTTP server, ahead of Fastify (see RawRoutes).
     WebhookIntakeEndpoint,
-    WebhookProcessorService,
+    WebhookDeliveryWorker,
+    WebhookEventHandlers,
+    ConversationApplier,
     ConversationEffectsService,
     WebhookReconcileService,
     WebhookDeliveriesService,
