@@ -123,8 +123,14 @@ export interface PacedClaim {
 }
 
 /**
- * Raw SQL on the driver's pg pool for the two hot statements (intake insert and worker claim):
- * named prepared statements, no ORM query-runner round trip.
+ * The owner of `webhook_deliveries` and `webhook_processing_pace`. Cross-store by nature: intake
+ * batches rows of many stores into one INSERT and the drain claims fairly across stores, so it is
+ * not a store-scoped repository (operator listing lives in {@link DeliveryAdminRepository}).
+ *
+ * The hot statements (intake insert, claim, renew, finish) go straight to the driver's pg pool as
+ * named prepared statements: through sql.ts each would take a TypeORM query runner (acquire,
+ * query, release) and be parsed again on every call, on the path whose speed
+ * `npm run bench -- webhook-intake` guards. Cold statements use sql.ts like everything else.
  */
 @Injectable()
 export class WebhookDeliveryRepository {
