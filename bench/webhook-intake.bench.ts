@@ -22,7 +22,7 @@ import { SecretBox } from '../src/common/crypto/secret-box.service';
 import { loadConfig } from '../src/config/app-config';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { WebhookDeliveryRepository } from '../src/webhooks/webhook-delivery.repository';
-import { WebhookProcessorService } from '../src/webhooks/webhook-processor.service';
+import { WebhookDeliveryWorker } from '../src/webhooks/webhook-delivery.worker';
 
 const DURATION_S = 6;
 const ROUNDS = 3;
@@ -184,7 +184,7 @@ export async function run(): Promise<{ name: string; metrics: Record<string, num
     }));
     const repo = app.get(WebhookDeliveryRepository);
     for (let i = 0; i < rows.length; i += 1000) await repo.insertMany(rows.slice(i, i + 1000));
-    const processor = app.get(WebhookProcessorService);
+    const processor = app.get(WebhookDeliveryWorker);
     const started = process.hrtime.bigint();
     await Promise.all([processor.drain(), processor.drain()]);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

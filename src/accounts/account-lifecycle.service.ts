@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import { ChatwootClient } from '../chatwoot/chatwoot.client';
 import { ConflictError, NotFoundError } from '../common/errors/domain-error';
 import { JobQueue } from '../jobs/job-queue.service';
 import { inboxName, widgetChannel } from './chatwoot-targets';
-import { ChatwootAccountLink } from './entities/chatwoot-account-link.entity';
-import { Store, type StoreBranding, type StoreStatus } from './entities/store.entity';
+import { AccountLinkRepository } from './account-link.repository';
+import type { ChatwootAccountLink } from './entities/chatwoot-account-link.entity';
+import type { Store, StoreBranding, StoreStatus } from './entities/store.entity';
+import { StoreRepository } from './store.repository';
 import { toChatwootLocale } from './locale-mapping';
 import { ProvisioningService } from './provisioning/provisioning.service';
 import { ProvisioningSteps } from './provisioning/provisioning.steps';
@@ -33,8 +33,8 @@ export class AccountLifecycleService {
   private readonly logger = new Logger(AccountLifecycleService.name);
 
   constructor(
-    @InjectRepository(Store) private readonly stores: Repository<Store>,
-    @InjectRepository(ChatwootAccountLink) private readonly links: Repository<ChatwootAccountLink>,
+    private readonly stores: StoreRepository,
+    private readonly links: AccountLinkRepository,
     private readonly chatwoot: ChatwootClient,
     private readonly provisioning: ProvisioningService,
     private readonly steps: ProvisioningSteps,
@@ -62,7 +62,7 @@ export class AccountLifecycleService {
    */
   async propagate(storeId: string, parts: PropagationPart[]): Promise<void> {
     await this.lock.run(storeId, async () => {
-      const loaded = await this.provisioning.load(storeId);
+      const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded) return;
       const { store, link } = loaded;
       if (!link.accountId || !['active', 'suspended', 'provisioning', 'failed'].includes(link.state)) return;
@@ -71,7 +71,7 @@ export class AccountLifecycleService {
       } catch (error) {
         if (error instanceof ChatwootApiError && !error.retryable) {
           link.lastError = `propagate: ${error.message}`;
-          await this.provisioning.persist(link);
+          await this.links.forStore(storeId).persist(link);
           this.logger.warn(`store ${storeId}: Chatwoot refused an update: ${error.message}`);
           return;
         }
@@ -110,7 +110,7 @@ export class AccountLifecycleService {
   private async applyStatus(store: Store, link: ChatwootAccountLink): Promise<void> {
     const target = store.status === 'suspended' ? 'suspended' : 'active';
     await this.chatwoot.platform.withContext({ storeId: store.id }).updateAccount(link.accountId!, { status: target });
-    await this.provisioning.transition(store.id, ['active', 'suspended'], target);
+    await this.links.forStore(store.id).transition(['active', 'suspended'], target);
     link.state = target;
     this.logger.log(`store ${store.id}: Chatwoot account ${link.accountId} is now ${target}`);
   }
@@ -118,11 +118,11 @@ export class AccountLifecycleService {
   /** `POST .../chatwoot/suspend|reactivate`: the store's status follows, so drift repair keeps it that way. */
   async setStatus(storeId: string, status: StoreStatus): Promise<void> {
     await this.lock.run(storeId, async () => {
-      const loaded = await this.provisioning.load(storeId);
+      const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
       const { store, link } = loaded;
       assertNotDeleted(storeId, link);
-      if (store.status !== status) await this.stores.update({ id: storeId }, { status });
+      if (store.status !== status) await this.stores.forStore(storeId).update({ status });
       store.status = status;
       if (!link.accountId || (link.state !== 'active' && link.state !== 'suspended')) return;
       await this.push(store, link, new Set<PropagationPart>(['status']));
@@ -131,12 +131,12 @@ export class AccountLifecycleService {
 
   async setBranding(storeId: string, branding: StoreBranding): Promise<void> {
     await this.lock.run(storeId, async () => {
-      const loaded = await this.provisioning.load(storeId);
+      const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
       const { store, link } = loaded;
       assertNotDeleted(storeId, link);
       store.branding = { ...store.branding, ...branding };
-      await this.stores.update({ id: storeId }, { branding: store.branding });
+      await this.stores.forStore(storeId).update({ branding: store.branding });
       if (link.state === 'active' && link.inboxId && link.adminTokenEnc) {
         await this.steps.api({ store, link, lane: 'realtime' }).updateInbox(link.inboxId, { channel: widgetChannel(store) });
       }
@@ -145,43 +145,34 @@ export class AccountLifecycleService {
 
   /** `DELETE /v1/stores/:id`: marks it at once, then a job removes the Chatwoot side. */
   async requestDeletion(storeId: string): Promise<void> {
-    const link = await this.links.findOne({ where: { storeId } });
-    if (!link) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
-    if (link.state === 'deleted') return;
-    await this.links.update(
-      { storeId, state: In(['pending', 'provisioning', 'active', 'suspended', 'failed']) },
-      { state: 'deleting' },
-    );
+    const link = this.links.forStore(storeId);
+    const state = await link.state();
+    if (!state) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
+    if (state === 'deleted') return;
+    await link.transition(['pending', 'provisioning', 'active', 'suspended', 'failed'], 'deleting');
     await this.jobs.publish('store.deleted', { storeId });
     await this.jobs.send(DELETE_QUEUE, { storeId }, { singletonKey: storeId });
   }
 
   async completeDeletion(storeId: string): Promise<void> {
     await this.lock.run(storeId, async () => {
-      const loaded = await this.provisioning.load(storeId);
+      const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded || loaded.link.state !== 'deleting') return;
       const { link } = loaded;
       const platform = this.chatwoot.platform.withContext({ storeId });
       if (link.accountId) await ignoreNotFound(platform.deleteAccount(link.accountId));
       // The service-owned administrator has no other use; its token dies with it.
       if (link.adminUserId) await ignoreNotFound(platform.deleteUser(link.adminUserId));
-      await this.links.update(
-        { storeId },
-        {
-          state: 'deleted',
-          adminTokenEnc: null,
-          hmacTokenEnc: null,
-          webhookSecretEnc: null,
-          contextTokenEnc: null,
-          contextTokenHash: null,
-          websiteToken: null,
-          lastError: null,
-        },
-      );
-      await this.stores.update(
-        { id: storeId },
-        { notificationSecretEnc: null, notificationUrl: null, actionUrl: null, settings: {} },
-      );
+      await this.links.forStore(storeId).transition(['deleting'], 'deleted', {
+        adminTokenEnc: null,
+        hmacTokenEnc: null,
+        webhookSecretEnc: null,
+        contextTokenEnc: null,
+        contextTokenHash: null,
+        websiteToken: null,
+        lastError: null,
+      });
+      await this.stores.forStore(storeId).update({ notificationSecretEnc: null, notificationUrl: null, actionUrl: null, settings: {} });
       this.logger.log(`store ${storeId}: Chatwoot account ${link.accountId ?? '-'} deleted`);
     });
   }

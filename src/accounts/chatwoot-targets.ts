@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { CwWebWidgetInput } from '../chatwoot/chatwoot.types';
 import type { Store } from './entities/store.entity';
+import { SUBSCRIBED_EVENTS } from '../chatwoot/webhook-events';
 
 /**
  * What a store's Chatwoot account should contain. Provisioning creates it, drift repair compares
@@ -11,16 +12,8 @@ import type { Store } from './entities/store.entity';
 /** Namespaced key on the Chatwoot account's custom_attributes that names the store owning it. */
 export const ACCOUNT_STORE_ATTRIBUTE = 'store_bridge_store_id';
 
-export const WEBHOOK_SUBSCRIPTIONS = [
-  'conversation_created',
-  'conversation_status_changed',
-  'conversation_updated',
-  'message_created',
-  'message_updated',
-  'contact_created',
-  'contact_updated',
-  'webwidget_triggered',
-] as const;
+/** The events each store's webhook subscribes to (the one list lives with the Chatwoot door). */
+export const WEBHOOK_SUBSCRIPTIONS = SUBSCRIBED_EVENTS;
 
 export const WEBHOOK_NAME = 'Store bridge';
 export const DEFAULT_TEAMS = ['managers', 'vip'] as const;

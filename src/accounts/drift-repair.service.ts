@@ -1,7 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import { ChatwootClient } from '../chatwoot/chatwoot.client';
 import type { ChatwootLane } from '../chatwoot/chatwoot-transport';
@@ -9,7 +7,9 @@ import { ConflictError, NotFoundError } from '../common/errors/domain-error';
 import { enqueueTick } from '../jobs/cron-enqueuer';
 import { JobQueue } from '../jobs/job-queue.service';
 import { MetricsService } from '../observability/metrics.service';
-import { ChatwootAccountLink } from './entities/chatwoot-account-link.entity';
+import { AccountLinkRepository, AccountLinkScanRepository } from './account-link.repository';
+import type { ChatwootAccountLink } from './entities/chatwoot-account-link.entity';
+import { StoreRepository } from './store.repository';
 import { initialSteps, ProvisioningService } from './provisioning/provisioning.service';
 import { ProvisioningSteps, type AccountChange } from './provisioning/provisioning.steps';
 import type { Store } from './entities/store.entity';
@@ -39,7 +39,9 @@ export class DriftRepairService {
   private readonly repairs;
 
   constructor(
-    @InjectRepository(ChatwootAccountLink) private readonly links: Repository<ChatwootAccountLink>,
+    private readonly links: AccountLinkRepository,
+    private readonly scans: AccountLinkScanRepository,
+    private readonly stores: StoreRepository,
     private readonly provisioning: ProvisioningService,
     private readonly steps: ProvisioningSteps,
     private readonly tokens: TokenRotationService,
@@ -66,7 +68,7 @@ export class DriftRepairService {
 
   /** Fans out one repair job per provisioned store, so one broken store delays nobody. */
   async scan(): Promise<number> {
-    const stores = await this.links.find({ where: { state: In(['active', 'suspended']) }, select: { storeId: true } });
+    const stores = (await this.scans.storeIdsIn(['active', 'suspended'])).map((storeId) => ({ storeId }));
     await this.jobs.sendMany(
       DRIFT_REPAIR_QUEUE,
       stores.map(({ storeId }) => ({
@@ -89,7 +91,7 @@ export class DriftRepairService {
 
   async repair(storeId: string, lane: ChatwootLane = 'realtime'): Promise<DriftRepairResult> {
     return this.lock.run(storeId, async () => {
-      const loaded = await this.provisioning.load(storeId);
+      const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
       const { store, link } = loaded;
       if (!link.accountId || (link.state !== 'active' && link.state !== 'suspended')) {
@@ -105,10 +107,10 @@ export class DriftRepairService {
       if (!account) {
         // Gone from Chatwoot: provision a new one rather than leave the store without support.
         changes.push({ kind: 'account_missing', detail: `account ${link.accountId} no longer exists; provisioning a new one` });
-        await this.links.update(
-          { storeId },
-          {
-            state: 'provisioning',
+        // Never over a deletion in progress.
+        await this.links
+          .forStore(storeId)
+          .transition(['pending', 'provisioning', 'active', 'suspended', 'failed'], 'provisioning', {
             accountId: null,
             inboxId: null,
             websiteToken: null,
@@ -118,8 +120,7 @@ export class DriftRepairService {
             dashboardAppId: null,
             teams: {},
             steps: initialSteps(),
-          },
-        );
+          });
         await this.provisioning.enqueue(storeId);
         return this.finish(storeId, changes);
       }
@@ -129,7 +130,7 @@ export class DriftRepairService {
         await platform.updateAccount(link.accountId, { status: target });
         changes.push({ kind: 'account_status', detail: `account was ${account.status}, set to ${target}` });
       }
-      if (link.state !== target) await this.provisioning.transition(storeId, ['active', 'suspended'], target);
+      if (link.state !== target) await this.links.forStore(storeId).transition(['active', 'suspended'], target);
       if (target === 'suspended') return this.finish(storeId, changes);
 
       let profile = await this.profile(store, link, lane);

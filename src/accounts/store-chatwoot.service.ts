@@ -11,6 +11,7 @@ import type {
   TokenValidationDto,
 } from './dto/store-response.dto';
 import { ProvisioningService } from './provisioning/provisioning.service';
+import { StoreRepository } from './store.repository';
 import { StoreLock } from './store-lock.service';
 import { toChatwootResponse } from './store-response.mapper';
 import { assertStoreId, StoresService } from './stores.service';
@@ -21,6 +22,7 @@ import { TokenRotationService } from './token-rotation.service';
 export class StoreChatwootService {
   constructor(
     private readonly stores: StoresService,
+    private readonly storeRows: StoreRepository,
     private readonly lifecycle: AccountLifecycleService,
     private readonly provisioning: ProvisioningService,
     private readonly tokens: TokenRotationService,
@@ -65,7 +67,7 @@ export class StoreChatwootService {
   async ensureDefaults(storeId: string): Promise<DefaultsResultDto> {
     assertStoreId(storeId);
     return this.lock.run(storeId, async () => {
-      const loaded = await this.provisioning.load(storeId);
+      const loaded = await this.storeRows.forStore(storeId).withLink();
       if (!loaded) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
       const { store, link } = loaded;
       if (link.state !== 'active') {

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { In, Repository } from 'typeorm';
 import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client';
 import { ChatwootClient } from '../chatwoot/chatwoot.client';
 import type { ChatwootLane } from '../chatwoot/chatwoot-transport';
 import { SecretBox } from '../common/crypto/secret-box.service';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
-import { ChatwootAccountLink, type ChatwootAccountState, type StoreTeams } from './entities/chatwoot-account-link.entity';
-import { Store, type StoreSettings } from './entities/store.entity';
+import { AccountLinkRepository, AccountLinkScanRepository } from './account-link.repository';
+import type { ChatwootAccountState, StoreTeams } from './entities/chatwoot-account-link.entity';
+import type { Store } from './entities/store.entity';
+import { StoreRepository } from './store.repository';
+import { resolveStoreSettings, type ResolvedStoreSettings } from './store-settings';
 
 /** What other modules may know about a store: no secrets unless they ask for access. */
 export interface StoreView {
@@ -22,7 +23,8 @@ export interface StoreView {
   notificationUrl: string | null;
   /** Order actions from the panel are off without one. */
   actionUrl: string | null;
-  settings: StoreSettings;
+  /** Stored settings over the defaults, resolved here once for every module. */
+  settings: ResolvedStoreSettings;
   chatwoot: {
     state: ChatwootAccountState;
     accountId: number | null;
@@ -59,14 +61,15 @@ export function hashToken(token: string): string {
 @Injectable()
 export class StoreDirectory {
   constructor(
-    @InjectRepository(Store) private readonly stores: Repository<Store>,
-    @InjectRepository(ChatwootAccountLink) private readonly links: Repository<ChatwootAccountLink>,
+    private readonly stores: StoreRepository,
+    private readonly links: AccountLinkRepository,
+    private readonly scans: AccountLinkScanRepository,
     private readonly secrets: SecretBox,
     private readonly chatwoot: ChatwootClient,
   ) {}
 
   async find(storeId: string): Promise<StoreView | null> {
-    const store = await this.stores.findOne({ where: { id: storeId }, relations: { chatwoot: true } });
+    const store = await this.stores.forStore(storeId).getWithLink();
     return store ? toView(store) : null;
   }
 
@@ -79,47 +82,46 @@ export class StoreDirectory {
 
   /** Ids of the stores whose Chatwoot account is in one of `states`: what periodic jobs fan out over. */
   async listStoreIds(states: ChatwootAccountState[] = ['active']): Promise<string[]> {
-    const links = await this.links.find({ where: { state: In(states) }, select: { storeId: true }, order: { storeId: 'ASC' } });
-    return links.map((link) => link.storeId);
+    return this.scans.storeIdsIn(states);
   }
 
   async findByChatwootAccountId(accountId: number): Promise<StoreView | null> {
-    const link = await this.links.findOne({ where: { accountId }, relations: { store: true } });
-    return link?.store ? toView({ ...link.store, chatwoot: link }) : null;
+    const store = await this.scans.storeBy('accountId', accountId);
+    return store ? toView(store) : null;
   }
 
   async findByWebsiteToken(websiteToken: string): Promise<StoreView | null> {
-    const link = await this.links.findOne({ where: { websiteToken }, relations: { store: true } });
-    return link?.store ? toView({ ...link.store, chatwoot: link }) : null;
+    const store = await this.scans.storeBy('websiteToken', websiteToken);
+    return store ? toView(store) : null;
   }
 
   /** The store a dashboard-app context token belongs to, or null. */
   async findByContextToken(token: string): Promise<StoreView | null> {
-    const link = await this.links.findOne({ where: { contextTokenHash: hashToken(token) }, relations: { store: true } });
-    return link?.store ? toView({ ...link.store, chatwoot: link }) : null;
+    const store = await this.scans.storeBy('contextTokenHash', hashToken(token));
+    return store ? toView(store) : null;
   }
 
   async webhookSecret(storeId: string): Promise<string | null> {
-    const link = await this.links.findOne({ where: { storeId }, select: { storeId: true, webhookSecretEnc: true } });
+    const link = await this.links.forStore(storeId).get();
     return this.secrets.decryptNullable(link?.webhookSecretEnc);
   }
 
   /** The store's order-action endpoint and the key that signs what we send it (the notification secret). */
   async actionTarget(storeId: string): Promise<{ url: string; secret: string } | null> {
-    const store = await this.stores.findOne({ where: { id: storeId } });
+    const store = await this.stores.forStore(storeId).get();
     if (!store?.actionUrl || !store.notificationSecretEnc) return null;
     return { url: store.actionUrl, secret: this.secrets.decrypt(store.notificationSecretEnc) };
   }
 
   async notificationTarget(storeId: string): Promise<{ url: string; secret: string } | null> {
-    const store = await this.stores.findOne({ where: { id: storeId } });
+    const store = await this.stores.forStore(storeId).get();
     if (!store?.notificationUrl || !store.notificationSecretEnc) return null;
     return { url: store.notificationUrl, secret: this.secrets.decrypt(store.notificationSecretEnc) };
   }
 
   /** Credentials of an active account; 409 STORE_NOT_READY otherwise. */
   async access(storeId: string): Promise<ChatwootAccess> {
-    const link = await this.links.findOne({ where: { storeId } });
+    const link = await this.links.forStore(storeId).get();
     if (!link) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
     if (link.state !== 'active' || !link.accountId || !link.adminTokenEnc) throw new StoreNotReadyError(storeId, link.state);
     return {
@@ -137,7 +139,7 @@ export class StoreDirectory {
    * The hmac_token is for computing identifier hashes on the server; it must never leave the service.
    */
   async widgetCredentials(storeId: string): Promise<{ websiteToken: string; hmacToken: string }> {
-    const link = await this.links.findOne({ where: { storeId } });
+    const link = await this.links.forStore(storeId).get();
     if (!link) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
     const hmacToken = this.secrets.decryptNullable(link.hmacTokenEnc);
     if (link.state !== 'active' || !link.websiteToken || !hmacToken) throw new StoreNotReadyError(storeId, link.state);
@@ -148,6 +150,24 @@ export class StoreDirectory {
   async chatwootFor(storeId: string, lane: ChatwootLane = 'realtime'): Promise<ChatwootAccountClient> {
     const access = await this.access(storeId);
     return this.chatwoot.account(access.accountId, access.adminToken, { storeId, lane });
+  }
+
+  /**
+   * The store and, when its account is active, a Chatwoot client for it, from one lookup: for
+   * work that needs both (conversation effects). Null for an unknown store.
+   */
+  async withChatwoot(
+    storeId: string,
+    lane: ChatwootLane = 'realtime',
+  ): Promise<{ store: StoreView; api: ChatwootAccountClient | null } | null> {
+    const store = await this.stores.forStore(storeId).getWithLink();
+    if (!store) return null;
+    const link = store.chatwoot;
+    const usable = link?.state === 'active' && link.accountId && link.adminTokenEnc;
+    const api = usable
+      ? this.chatwoot.account(link.accountId!, this.secrets.decrypt(link.adminTokenEnc!), { storeId, lane })
+      : null;
+    return { store: toView(store), api };
   }
 }
 
@@ -163,7 +183,7 @@ function toView(store: Store): StoreView {
     status: store.status,
     notificationUrl: store.notificationUrl,
     actionUrl: store.actionUrl ?? null,
-    settings: store.settings ?? {},
+    settings: resolveStoreSettings(store.settings),
     chatwoot: {
       state: link?.state ?? 'pending',
       accountId: link?.accountId ?? null,

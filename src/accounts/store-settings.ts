@@ -56,7 +56,7 @@ export const DEFAULT_STORE_SETTINGS: ResolvedStoreSettings = {
 };
 
 /** Stored settings over the defaults, one level deep per section. */
-export function resolveStoreSettings(stored: StoreSettings | null | undefined): ResolvedStoreSettings {
+export function resolveStoreSettings(stored: StoreSettings | ResolvedStoreSettings | null | undefined): ResolvedStoreSettings {
   const s = (stored ?? {}) as Partial<ResolvedStoreSettings>;
   return {
     tiers: { ...DEFAULT_STORE_SETTINGS.tiers, ...s.tiers },

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { SecretBox } from '../common/crypto/secret-box.service';
 import { InvalidRequestError, NotFoundError } from '../common/errors/domain-error';
 import { RateLimitService } from '../common/rate-limit/rate-limit.service';
@@ -11,8 +10,9 @@ import { DEFAULT_TIMEZONE, newNotificationSecret } from './chatwoot-targets';
 import type { CreatedStoreResponseDto, StoreResponseDto } from './dto/store-response.dto';
 import type { StoreSettingsDto } from './dto/store-settings.dto';
 import type { UpsertStoreDto } from './dto/upsert-store.dto';
-import { ChatwootAccountLink } from './entities/chatwoot-account-link.entity';
-import { Store, type StoreBranding, type StoreSettings } from './entities/store.entity';
+import { AccountLinkRepository } from './account-link.repository';
+import type { Store, StoreBranding, StoreSettings } from './entities/store.entity';
+import { StoreRepository, type StoreFields } from './store.repository';
 import { initialSteps, ProvisioningService } from './provisioning/provisioning.service';
 import { labelsToProvision } from './service-labels';
 import { resolveStoreSettings, type ResolvedStoreSettings } from './store-settings';
@@ -50,7 +50,8 @@ export class StoresService {
   private readonly logger = new Logger(StoresService.name);
 
   constructor(
-    @InjectRepository(Store) private readonly stores: Repository<Store>,
+    private readonly stores: StoreRepository,
+    private readonly links: AccountLinkRepository,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly provisioning: ProvisioningService,
     private readonly lifecycle: AccountLifecycleService,
@@ -66,7 +67,7 @@ export class StoresService {
    */
   async upsert(storeId: string, dto: UpsertStoreDto): Promise<UpsertResult> {
     assertStoreId(storeId);
-    const existing = await this.stores.findOne({ where: { id: storeId }, relations: { chatwoot: true } });
+    const existing = await this.stores.forStore(storeId).get();
     if (!existing) {
       const created = await this.create(storeId, dto);
       if (created) return created;
@@ -83,44 +84,37 @@ export class StoresService {
       'store creations (ACCOUNT_CREATION_PER_HOUR)',
     );
     const secret = newNotificationSecret();
-    const inserted = await this.dataSource.transaction(async (manager) => {
-      const result = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(Store)
-        .values({
-          id: storeId,
-          name: dto.name,
-          slug: dto.slug,
-          email: dto.email,
-          websiteUrl: dto.websiteUrl,
-          locale: dto.locale ?? STORE_DEFAULTS.locale,
-          timezone: dto.timezone ?? STORE_DEFAULTS.timezone,
-          currency: dto.currency ?? STORE_DEFAULTS.currency,
-          status: dto.status ?? STORE_DEFAULTS.status,
-          branding: cleanBranding(dto.branding) ?? {},
-          notificationUrl: dto.notificationUrl ?? null,
-          actionUrl: dto.actionUrl ?? null,
-          notificationSecretEnc: this.secrets.encrypt(secret),
-          settings: {},
-        })
-        .orIgnore()
-        .execute();
-      if (!result.identifiers.length || (result.raw as unknown[]).length === 0) return false;
-      await manager.insert(ChatwootAccountLink, { storeId, state: 'pending', steps: initialSteps(), teams: {} });
-      return true;
+    const inserted = await this.dataSource.transaction(async (tx) => {
+      const created = await this.stores.forStore(storeId, tx).insertIfAbsent({
+        name: dto.name,
+        slug: dto.slug,
+        email: dto.email,
+        websiteUrl: dto.websiteUrl,
+        locale: dto.locale ?? STORE_DEFAULTS.locale,
+        timezone: dto.timezone ?? STORE_DEFAULTS.timezone,
+        currency: dto.currency ?? STORE_DEFAULTS.currency,
+        status: dto.status ?? STORE_DEFAULTS.status,
+        branding: cleanBranding(dto.branding) ?? {},
+        notificationUrl: dto.notificationUrl ?? null,
+        actionUrl: dto.actionUrl ?? null,
+        notificationSecretEnc: this.secrets.encrypt(secret),
+        settings: {},
+      });
+      if (created) await this.links.forStore(storeId, tx).create(initialSteps());
+      return created;
     });
     // A concurrent PUT created it first: this call becomes an update.
     if (!inserted) return null;
     await this.provisioning.enqueue(storeId);
     this.logger.log(`store ${storeId}: created; provisioning enqueued`);
-    const store = await this.stores.findOneOrFail({ where: { id: storeId }, relations: { chatwoot: true } });
+    const store = (await this.stores.forStore(storeId).getWithLink())!;
     return { created: true, body: withNotificationSecret(toStoreResponse(store, store.chatwoot), secret) };
   }
 
   private async update(storeId: string, dto: UpsertStoreDto): Promise<UpsertResult> {
-    const store = await this.stores.findOneOrFail({ where: { id: storeId }, relations: { chatwoot: true } });
-    const link = store.chatwoot!;
+    const store = await this.stores.forStore(storeId).getWithLink();
+    if (!store?.chatwoot) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
+    const link = store.chatwoot;
     assertNotDeleted(storeId, link);
     const next: Partial<Store> = {
       name: dto.name,
@@ -137,7 +131,7 @@ export class StoresService {
     };
     const changed = (Object.keys(next) as (keyof Store)[]).filter((key) => !sameValue(store[key], next[key]));
     if (changed.length > 0) {
-      await this.stores.update({ id: storeId }, Object.fromEntries(changed.map((key) => [key, next[key]])));
+      await this.stores.forStore(storeId).update(Object.fromEntries(changed.map((key) => [key, next[key]])) as StoreFields);
       const parts = [...new Set(changed.flatMap((key) => FIELD_PARTS[key] ?? []))];
       if (parts.length > 0 && link.accountId) await this.lifecycle.enqueuePropagation(storeId, parts);
       this.logger.log(`store ${storeId}: updated ${changed.join(', ')}`);
@@ -149,7 +143,7 @@ export class StoresService {
 
   async get(storeId: string): Promise<StoreResponseDto> {
     assertStoreId(storeId);
-    const store = await this.stores.findOne({ where: { id: storeId }, relations: { chatwoot: true } });
+    const store = await this.stores.forStore(storeId).getWithLink();
     if (!store) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
     const webhooks = await this.statusParts.webhookIntakeOf(storeId);
     return { ...toStoreResponse(store, store.chatwoot), ...(webhooks ? { webhooks } : {}) };
@@ -163,14 +157,14 @@ export class StoresService {
 
   async getSettings(storeId: string): Promise<ResolvedStoreSettings> {
     assertStoreId(storeId);
-    const store = await this.stores.findOne({ where: { id: storeId }, select: { id: true, settings: true } });
+    const store = await this.stores.forStore(storeId).get();
     if (!store) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
     return resolveStoreSettings(store.settings);
   }
 
   async updateSettings(storeId: string, dto: StoreSettingsDto): Promise<ResolvedStoreSettings> {
     assertStoreId(storeId);
-    const store = await this.stores.findOne({ where: { id: storeId }, relations: { chatwoot: true } });
+    const store = await this.stores.forStore(storeId).getWithLink();
     if (!store) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
     assertNotDeleted(storeId, store.chatwoot!);
     const merged = mergeSettings(store.settings, dto);
@@ -179,7 +173,7 @@ export class StoresService {
     if (!(silver < gold && gold < platinum)) {
       throw new InvalidRequestError('tiers must increase: silver < gold < platinum', 'INVALID_SETTINGS');
     }
-    await this.stores.update({ id: storeId }, { settings: merged as QueryDeepPartialEntity<StoreSettings> });
+    await this.stores.forStore(storeId).update({ settings: merged });
     // A rule that attaches a new label: define it in the account before a conversation gets it.
     const before = labelsToProvision(resolveStoreSettings(store.settings)).map((l) => l.title);
     const newLabel = labelsToProvision(resolved).some((l) => !before.includes(l.title));

@@ -7,7 +7,9 @@ import { AppConfig } from '../config/app-config';
 import { dashboardAppUrl, newContextToken, webhookUrl } from './chatwoot-targets';
 import type { ChatwootAccountLink } from './entities/chatwoot-account-link.entity';
 import type { Store } from './entities/store.entity';
+import { AccountLinkRepository } from './account-link.repository';
 import { ProvisioningService } from './provisioning/provisioning.service';
+import { StoreRepository } from './store.repository';
 import { ProvisioningSteps } from './provisioning/provisioning.steps';
 import { hashToken } from './store-directory.service';
 import { StoreLock } from './store-lock.service';
@@ -34,6 +36,8 @@ export class TokenRotationService {
 
   constructor(
     private readonly provisioning: ProvisioningService,
+    private readonly stores: StoreRepository,
+    private readonly links: AccountLinkRepository,
     private readonly steps: ProvisioningSteps,
     private readonly chatwoot: ChatwootClient,
     private readonly secrets: SecretBox,
@@ -54,12 +58,12 @@ export class TokenRotationService {
       }
       // Stored before anything else: the old token is already dead in Chatwoot.
       link.adminTokenEnc = this.secrets.encrypt(profile.access_token);
-      await this.provisioning.persist(link);
+      await this.links.forStore(link.storeId).persist(link);
 
       const token = newContextToken();
       link.contextTokenEnc = this.secrets.encrypt(token);
       link.contextTokenHash = hashToken(token);
-      await this.provisioning.persist(link);
+      await this.links.forStore(link.storeId).persist(link);
       const outcome = await this.provisioning.verifySteps(store, link, ['dashboard_app'], 'realtime');
       if (!outcome.ok)
         throw new ConflictError(`Dashboard app could not be re-registered: ${link.lastError}`, 'DASHBOARD_APP_FAILED');
@@ -70,7 +74,7 @@ export class TokenRotationService {
 
   /** Asks Chatwoot whether each stored credential and object still works. */
   async validate(storeId: string): Promise<{ valid: boolean; checks: TokenCheck[] }> {
-    const loaded = await this.provisioning.load(storeId);
+    const loaded = await this.stores.forStore(storeId).withLink();
     if (!loaded) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
     const { store, link } = loaded;
     if (!link.accountId || !link.adminTokenEnc) {
@@ -131,7 +135,7 @@ export class TokenRotationService {
   }
 
   private async activeStore(storeId: string) {
-    const loaded = await this.provisioning.load(storeId);
+    const loaded = await this.stores.forStore(storeId).withLink();
     if (!loaded) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
     if (loaded.link.state !== 'active' || !loaded.link.adminTokenEnc) {
       throw new ConflictError(`Store ${storeId} has no active Chatwoot account (state: ${loaded.link.state})`, 'STORE_NOT_READY');
@@ -148,7 +152,7 @@ export class TokenRotationService {
     const user = await this.chatwoot.platform.withContext({ storeId: store.id }).getUser(link.adminUserId);
     if (!user.access_token || user.access_token === this.secrets.decryptNullable(link.adminTokenEnc)) return false;
     link.adminTokenEnc = this.secrets.encrypt(user.access_token);
-    await this.provisioning.persist(link);
+    await this.links.forStore(link.storeId).persist(link);
     return true;
   }
 }

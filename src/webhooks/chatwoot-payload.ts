@@ -3,23 +3,6 @@
  * conversation shape. Everything is defensive: a field Chatwoot leaves out reads as null.
  */
 
-export const CHATWOOT_EVENTS = [
-  'conversation_created',
-  'conversation_status_changed',
-  'conversation_updated',
-  'message_created',
-  'message_updated',
-  'contact_created',
-  'contact_updated',
-  'webwidget_triggered',
-  'inbox_created',
-  'inbox_updated',
-  'conversation_typing_on',
-  'conversation_typing_off',
-] as const;
-
-export type ChatwootEvent = (typeof CHATWOOT_EVENTS)[number];
-
 type Json = Record<string, unknown>;
 
 export interface ContactRef {

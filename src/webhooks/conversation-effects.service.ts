@@ -1,23 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
-import { StoreDirectory } from '../accounts/store-directory.service';
+import { StoreDirectory, type StoreView } from '../accounts/store-directory.service';
+import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client';
 import { SERVICE_LABELS } from '../accounts/service-labels';
-import { resolveStoreSettings } from '../accounts/store-settings';
 import type { CwPriority } from '../chatwoot/chatwoot.types';
 import { JobQueue } from '../jobs/job-queue.service';
 import { NotificationService } from '../notifications/notification.service';
+import type { ConversationEffect } from './conversation-effects.planner';
 import { matchAssignmentRule, mergeLabels, resolveTeamId } from './conversation-routing';
-import { Conversation } from './entities/conversation.entity';
+import { ConversationRepository, type ConversationRecord as Conversation } from './conversation.repository';
 import { CustomerDirectory } from './ports/customer-directory';
 
 export const CONVERSATION_EFFECTS_QUEUE = 'webhooks.effects';
 export const LOW_CSAT_LABEL = SERVICE_LABELS.lowCsat.title;
-
-export type ConversationEffect =
-  | { kind: 'opened'; storeId: string; displayId: number }
-  | { kind: 'resolved'; storeId: string; displayId: number; resolvedAt: string }
-  | { kind: 'low_csat'; storeId: string; displayId: number; rating: number };
+export type { ConversationEffect };
 
 /**
  * What a conversation change causes outside our tables: contact sync, auto-assignment in
@@ -29,7 +24,7 @@ export class ConversationEffectsService {
   private readonly logger = new Logger(ConversationEffectsService.name);
 
   constructor(
-    @InjectRepository(Conversation) private readonly conversations: Repository<Conversation>,
+    private readonly conversations: ConversationRepository,
     private readonly stores: StoreDirectory,
     private readonly customers: CustomerDirectory,
     private readonly notifications: NotificationService,
@@ -42,42 +37,33 @@ export class ConversationEffectsService {
     });
   }
 
+  /** One store lookup per effect: the view (settings resolved) and the Chatwoot client together. */
   async run(effect: ConversationEffect): Promise<void> {
-    const conversation = await this.conversations.findOne({ where: { storeId: effect.storeId, displayId: effect.displayId } });
+    const conversation = await this.conversations.forStore(effect.storeId).get(effect.displayId);
     if (!conversation) return;
-    if (effect.kind === 'opened') await this.opened(conversation);
-    else if (effect.kind === 'resolved') await this.resolved(conversation, effect.resolvedAt);
-    else await this.lowCsat(conversation, effect.rating);
+    const found = await this.stores.withChatwoot(effect.storeId, 'realtime');
+    if (!found) return;
+    const { store, api } = found;
+    if (effect.kind === 'opened') await this.opened(conversation, store, api);
+    else if (effect.kind === 'resolved') await this.resolved(conversation, store, effect.resolvedAt);
+    else await this.lowCsat(conversation, store, api, effect.rating);
   }
 
-  private async opened(c: Conversation): Promise<void> {
-    if (c.customerId) {
-      await this.customers.requestSync(c.storeId, c.customerId, 'realtime');
-      await this.customers.noteConversation(c.storeId, c.customerId);
-    }
+  private async opened(c: Conversation, store: StoreView, api: ChatwootAccountClient | null): Promise<void> {
+    // One sync request: noteConversation queues it when the customer is known (an unknown one has nothing to sync).
+    if (c.customerId) await this.customers.noteConversation(c.storeId, c.customerId);
     if (c.routedAt) return;
-    const store = await this.stores.get(c.storeId);
-    const tier =
-      (await this.customers.tierOf(c.storeId, c.customerId, {
-        contactId: c.contactId,
-        identifier: c.customerId,
-        email: null,
-        customAttributes: c.customerTier ? { customer_tier: c.customerTier } : {},
-      })) ?? c.customerTier;
-    const rule = matchAssignmentRule(resolveStoreSettings(store.settings).autoAssignment, tier);
-    if (rule && store.chatwoot.state === 'active') {
-      const api = await this.stores.chatwootFor(c.storeId, 'realtime');
+    // The tier the conversation was stored with when it was applied (computed once, there).
+    const tier = c.customerTier;
+    const rule = matchAssignmentRule(store.settings.autoAssignment, tier);
+    if (rule && api) {
       const teamId = resolveTeamId(rule.team, store.chatwoot.teams);
       if (teamId !== undefined && c.teamId !== teamId) await api.assignTeam(c.displayId, teamId);
       if (rule.agentId !== undefined && c.assigneeId !== rule.agentId) await api.assignAgent(c.displayId, rule.agentId);
       if (rule.priority && c.priority !== rule.priority) await api.togglePriority(c.displayId, rule.priority as CwPriority);
       const labels = mergeLabels(await api.getConversationLabels(c.displayId), rule.labels);
       if (labels) await api.setConversationLabels(c.displayId, labels);
-      const claimed = await this.conversations.update(
-        { storeId: c.storeId, displayId: c.displayId, routedAt: IsNull() },
-        { routedAt: new Date() },
-      );
-      if (!claimed.affected) return;
+      if (!(await this.conversations.forStore(c.storeId).markRouted(c.displayId))) return;
       await api.privateNote(
         c.displayId,
         `VIP customer (${tier} tier)${c.customerId ? `, customer ${c.customerId}` : ''}: routed${teamId ? ' to the VIP team' : ''}` +
@@ -94,12 +80,11 @@ export class ConversationEffectsService {
       this.logger.log({ storeId: c.storeId, displayId: c.displayId, tier }, 'VIP conversation routed');
       return;
     }
-    await this.conversations.update({ storeId: c.storeId, displayId: c.displayId, routedAt: IsNull() }, { routedAt: new Date() });
+    await this.conversations.forStore(c.storeId).markRouted(c.displayId);
   }
 
-  private async resolved(c: Conversation, resolvedAt: string): Promise<void> {
-    const store = await this.stores.find(c.storeId);
-    const followUps = resolveStoreSettings(store?.settings).followUps;
+  private async resolved(c: Conversation, store: StoreView, resolvedAt: string): Promise<void> {
+    const followUps = store.settings.followUps;
     if (!followUps.cartReminder || !c.customerId) return;
     if (!(await this.customers.hasNonEmptyCart(c.storeId, c.customerId))) return;
     await this.notifications.notify(
@@ -110,9 +95,8 @@ export class ConversationEffectsService {
     );
   }
 
-  private async lowCsat(c: Conversation, rating: number): Promise<void> {
-    const store = await this.stores.get(c.storeId);
-    const settings = resolveStoreSettings(store.settings);
+  private async lowCsat(c: Conversation, store: StoreView, api: ChatwootAccountClient | null, rating: number): Promise<void> {
+    const settings = store.settings;
     const data = {
       conversationId: c.displayId,
       customerId: c.customerId,
@@ -132,9 +116,8 @@ export class ConversationEffectsService {
       dedupeKey: `follow_up.low_csat:${c.displayId}`,
       delayMs: settings.followUps.lowCsatDelayMinutes * 60_000,
     });
-    if (store.chatwoot.state !== 'active') return;
+    if (!api) return;
     // Escalation is visible to agents too: a label to filter on and a note explaining it.
-    const api = await this.stores.chatwootFor(c.storeId, 'realtime');
     const labels = mergeLabels(await api.getConversationLabels(c.displayId), [LOW_CSAT_LABEL]);
     if (labels) await api.setConversationLabels(c.displayId, labels);
     if (first.created) {

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Between, Repository, type FindOptionsWhere } from 'typeorm';
 import { NotFoundError } from '../common/errors/domain-error';
-import { Conversation } from './entities/conversation.entity';
+import { ConversationRepository, type ConversationRecord } from './conversation.repository';
 
 export interface ConversationView {
   displayId: number;
@@ -67,7 +65,7 @@ export interface ConversationAnalytics {
   }[];
 }
 
-export function toConversationView(c: Conversation): ConversationView {
+export function toConversationView(c: ConversationRecord): ConversationView {
   return {
     displayId: c.displayId,
     accountId: c.accountId,
@@ -100,103 +98,55 @@ const round = (v: unknown): number | null => (v === null || v === undefined ? nu
 /** Conversations as webhooks recorded them; exported for the tracking and context modules. */
 @Injectable()
 export class ConversationsService {
-  constructor(@InjectRepository(Conversation) private readonly conversations: Repository<Conversation>) {}
+  constructor(private readonly conversations: ConversationRepository) {}
 
   async list(storeId: string, query: ConversationListQuery): Promise<{ items: ConversationView[]; total: number }> {
-    const where: FindOptionsWhere<Conversation> = { storeId };
-    if (query.status) where.status = query.status;
-    if (query.customerId) where.customerId = query.customerId;
-    const [rows, total] = await this.conversations.findAndCount({
-      where,
-      order: { createdAt: 'DESC', displayId: 'DESC' },
-      skip: (query.page - 1) * query.pageSize,
-      take: query.pageSize,
-    });
+    const { rows, total } = await this.conversations
+      .forStore(storeId)
+      .page({ status: query.status, customerId: query.customerId }, (query.page - 1) * query.pageSize, query.pageSize);
     return { items: rows.map(toConversationView), total };
   }
 
   /** A customer's latest conversations, newest first. */
   async listForCustomer(storeId: string, customerId: string, limit = 10): Promise<ConversationView[]> {
-    const rows = await this.conversations.find({
-      where: { storeId, customerId },
-      order: { createdAt: 'DESC' },
-      take: Math.min(Math.max(limit, 1), 100),
-    });
+    const rows = await this.conversations.forStore(storeId).latestOfCustomer(customerId, Math.min(Math.max(limit, 1), 100));
     return rows.map(toConversationView);
   }
 
   /** 404 CONVERSATION_NOT_FOUND for an unknown display id. */
   async get(storeId: string, displayId: number): Promise<ConversationView> {
-    const row = await this.conversations.findOne({ where: { storeId, displayId } });
+    const row = await this.conversations.forStore(storeId).get(displayId);
     if (!row) throw new NotFoundError(`Conversation ${displayId}`, 'CONVERSATION_NOT_FOUND');
     return toConversationView(row);
   }
 
   async satisfaction(storeId: string, customerId: string): Promise<Satisfaction> {
-    const [row] = (await this.conversations.query(
-      `select count(csat_rating) as ratings, avg(csat_rating) as average,
-              (array_agg(csat_rating order by csat_at desc) filter (where csat_rating is not null))[1] as last
-         from conversations where store_id = $1 and customer_id = $2`,
-      [storeId, customerId],
-    )) as Record<string, unknown>[];
+    const row = await this.conversations.forStore(storeId).satisfaction(customerId);
     return { ratings: Number(row.ratings), average: round(row.average), last: num(row.last) };
   }
 
   /** Conversations created in [from, to), oldest first (attribution windows). */
   async between(storeId: string, from: Date, to: Date): Promise<ConversationView[]> {
-    const rows = await this.conversations.find({
-      where: { storeId, createdAt: Between(from, new Date(to.getTime() - 1)) },
-      order: { createdAt: 'ASC' },
-      take: 10_000,
-    });
+    const rows = await this.conversations.forStore(storeId).createdBetween(from, new Date(to.getTime() - 1), 10_000);
     return rows.map(toConversationView);
   }
 
   async analytics(storeId: string, from: Date, to: Date): Promise<ConversationAnalytics> {
-    const params = [storeId, from, to];
-    const inRange = 'store_id = $1 and created_at >= $2 and created_at < $3';
-    const [totals] = (await this.conversations.query(
-      `select
-         (select count(*) from conversations where ${inRange}) as created,
-         (select count(*) from conversations where store_id = $1 and resolved_at >= $2 and resolved_at < $3) as resolved,
-         percentile_cont(0.5) within group (order by first_response_seconds) as frt_median,
-         percentile_cont(0.9) within group (order by first_response_seconds) as frt_p90,
-         count(first_response_seconds) as frt_count,
-         percentile_cont(0.5) within group (order by resolution_seconds) as res_median,
-         percentile_cont(0.9) within group (order by resolution_seconds) as res_p90,
-         count(resolution_seconds) as res_count,
-         count(csat_rating) as csat_count,
-         avg(csat_rating) as csat_avg,
-         count(*) filter (where csat_rating = 1) as c1, count(*) filter (where csat_rating = 2) as c2,
-         count(*) filter (where csat_rating = 3) as c3, count(*) filter (where csat_rating = 4) as c4,
-         count(*) filter (where csat_rating = 5) as c5
-       from conversations where ${inRange}`,
-      params,
-    )) as Record<string, unknown>[];
-    const statuses = (await this.conversations.query(
-      `select status, count(*) as n from conversations where ${inRange} group by status`,
-      params,
-    )) as { status: string; n: string }[];
-    const agents = (await this.conversations.query(
-      `select assignee_id, count(*) as conversations, count(resolved_at) as resolved,
-              percentile_cont(0.5) within group (order by first_response_seconds) as frt_median,
-              percentile_cont(0.5) within group (order by resolution_seconds) as res_median,
-              avg(csat_rating) as csat_avg
-         from conversations where ${inRange}
-        group by assignee_id order by count(*) desc, assignee_id nulls last`,
-      params,
-    )) as Record<string, unknown>[];
+    const conversations = this.conversations.forStore(storeId);
+    const totals = await conversations.analyticsTotals(from, to);
+    const statuses = await conversations.countsByStatus(from, to);
+    const agents = await conversations.agentAnalytics(from, to);
     return {
       from: from.toISOString(),
       to: to.toISOString(),
       created: Number(totals.created),
       resolved: Number(totals.resolved),
       byStatus: Object.fromEntries(statuses.map((s) => [s.status, Number(s.n)])),
-      firstResponseSeconds: { count: Number(totals.frt_count), median: round(totals.frt_median), p90: round(totals.frt_p90) },
-      resolutionSeconds: { count: Number(totals.res_count), median: round(totals.res_median), p90: round(totals.res_p90) },
+      firstResponseSeconds: { count: Number(totals.frtCount), median: round(totals.frtMedian), p90: round(totals.frtP90) },
+      resolutionSeconds: { count: Number(totals.resCount), median: round(totals.resMedian), p90: round(totals.resP90) },
       csat: {
-        responses: Number(totals.csat_count),
-        average: round(totals.csat_avg),
+        responses: Number(totals.csatCount),
+        average: round(totals.csatAvg),
         distribution: {
           '1': Number(totals.c1),
           '2': Number(totals.c2),
@@ -206,12 +156,12 @@ export class ConversationsService {
         },
       },
       agents: agents.map((a) => ({
-        assigneeId: num(a.assignee_id),
+        assigneeId: num(a.assigneeId),
         conversations: Number(a.conversations),
         resolved: Number(a.resolved),
-        medianFirstResponseSeconds: round(a.frt_median),
-        medianResolutionSeconds: round(a.res_median),
-        csatAverage: round(a.csat_avg),
+        medianFirstResponseSeconds: round(a.frtMedian),
+        medianResolutionSeconds: round(a.resMedian),
+        csatAverage: round(a.csatAvg),
       })),
     };
   }

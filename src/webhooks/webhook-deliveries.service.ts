@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, type FindOptionsWhere } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/errors/domain-error';
 import { JobQueue } from '../jobs/job-queue.service';
-import { WebhookDelivery, type DeliveryState } from './entities/webhook-delivery.entity';
-import { WebhookDeliveryRepository } from './webhook-delivery.repository';
-import { PROCESS_QUEUE } from './webhook-processor.service';
+import { ConversationRepository } from './conversation.repository';
+import type { DeliveryState } from './entities/webhook-delivery.entity';
+import { ReconcileCursorRepository } from './reconcile-cursor.repository';
+import { DeliveryAdminRepository, WebhookDeliveryRepository, type DeliveryRecord } from './webhook-delivery.repository';
+import { WidgetEventRepository } from './widget-event.repository';
+import { PROCESS_QUEUE } from './webhook-delivery.worker';
 
 export interface DeliveryListQuery {
   state?: DeliveryState;
@@ -19,9 +20,11 @@ export interface DeliveryListQuery {
 @Injectable()
 export class WebhookDeliveriesService {
   constructor(
-    @InjectRepository(WebhookDelivery) private readonly rows: Repository<WebhookDelivery>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly admin: DeliveryAdminRepository,
     private readonly deliveries: WebhookDeliveryRepository,
+    private readonly conversations: ConversationRepository,
+    private readonly widgetEvents: WidgetEventRepository,
+    private readonly cursors: ReconcileCursorRepository,
     private readonly jobs: JobQueue,
   ) {
     jobs.on('store.deleted', 'webhooks.store-deleted', ({ storeId }) => this.dropStore(storeId));
@@ -29,48 +32,35 @@ export class WebhookDeliveriesService {
   }
 
   /** Admin listing across stores (platform auth); `storeId` narrows it. */
-  async list(query: DeliveryListQuery): Promise<{ items: WebhookDelivery[]; total: number }> {
-    const where: FindOptionsWhere<WebhookDelivery> = {};
-    if (query.state) where.state = query.state;
-    if (query.storeId) where.storeId = query.storeId;
-    if (query.event) where.event = query.event;
-    const [items, total] = await this.rows.findAndCount({
-      where,
-      order: { id: 'DESC' },
-      skip: (query.page - 1) * query.pageSize,
-      take: query.pageSize,
-    });
-    return { items, total };
+  async list(query: DeliveryListQuery): Promise<{ items: DeliveryRecord[]; total: number }> {
+    const { rows, total } = await this.admin.page(
+      { state: query.state, storeId: query.storeId, event: query.event },
+      (query.page - 1) * query.pageSize,
+      query.pageSize,
+    );
+    return { items: rows, total };
   }
 
   /** Processes a stored delivery again; effects are idempotent, so replaying a processed one is harmless. */
-  async replay(id: string): Promise<WebhookDelivery> {
-    const row = await this.rows.findOne({ where: { id } });
+  async replay(id: string): Promise<DeliveryRecord> {
+    const row = await this.admin.findById(id);
     if (!row) throw new NotFoundError(`Webhook delivery ${id}`, 'DELIVERY_NOT_FOUND');
     if (!(await this.deliveries.requeue(row.storeId, id))) {
       throw new ConflictError(`Webhook delivery ${id} is ${row.state}; wait for it to finish`, 'DELIVERY_IN_PROGRESS');
     }
     await this.jobs.send(PROCESS_QUEUE, { storeId: row.storeId, id });
-    return (await this.rows.findOne({ where: { id } }))!;
+    return (await this.admin.findById(id))!;
   }
 
   private async dropStore(storeId: string): Promise<void> {
-    for (const table of [
-      'webhook_deliveries',
-      'conversation_messages',
-      'conversations',
-      'widget_events',
-      'webhook_reconcile_cursors',
-    ]) {
-      await this.dataSource.query(`delete from ${table} where store_id = $1`, [storeId]);
-    }
+    await this.deliveries.eraseStore(storeId);
+    await this.conversations.forStore(storeId).eraseAll();
+    await this.widgetEvents.forStore(storeId).eraseAll();
+    await this.cursors.forStore(storeId).erase();
   }
 
   private async eraseCustomer(storeId: string, customerId: string): Promise<void> {
-    await this.dataSource.query('delete from widget_events where store_id = $1 and customer_id = $2', [storeId, customerId]);
-    await this.dataSource.query('update conversations set customer_id = null where store_id = $1 and customer_id = $2', [
-      storeId,
-      customerId,
-    ]);
+    await this.widgetEvents.forStore(storeId).forgetCustomer(customerId);
+    await this.conversations.forStore(storeId).forgetCustomer(customerId);
   }
 }

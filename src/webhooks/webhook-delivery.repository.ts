@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { execute, rowsOf } from '../database/sql';
+import type { DeliveryState } from './entities/webhook-delivery.entity';
 
 export interface NewDelivery {
   storeId: string;
@@ -21,6 +23,29 @@ export interface ClaimedDelivery {
   body: string;
   attempts: number;
 }
+
+/** A stored delivery as the operator endpoints show it. */
+export interface DeliveryRecord {
+  id: string;
+  storeId: string;
+  deliveryId: string;
+  event: string;
+  state: DeliveryState;
+  attempts: number;
+  lastError: string | null;
+  receivedAt: Date;
+  processedAt: Date | null;
+  body: string;
+}
+
+export interface DeliveryFilter {
+  state?: DeliveryState;
+  storeId?: string;
+  event?: string;
+}
+
+const RECORD_COLUMNS = `id::text as id, store_id as "storeId", delivery_id as "deliveryId", event, state, attempts,
+  last_error as "lastError", received_at as "receivedAt", processed_at as "processedAt", body`;
 
 export interface DeliveryOutcome {
   id: string;
@@ -98,15 +123,21 @@ export interface PacedClaim {
 }
 
 /**
- * Raw SQL on the driver's pg pool for the two hot statements (intake insert and worker claim):
- * named prepared statements, no ORM query-runner round trip.
+ * The owner of `webhook_deliveries` and `webhook_processing_pace`. Cross-store by nature: intake
+ * batches rows of many stores into one INSERT and the drain claims fairly across stores, so it is
+ * not a store-scoped repository (operator listing lives in {@link DeliveryAdminRepository}).
+ *
+ * The hot statements (intake insert, claim, renew, finish) go straight to the driver's pg pool as
+ * named prepared statements: through sql.ts each would take a TypeORM query runner (acquire,
+ * query, release) and be parsed again on every call, on the path whose speed
+ * `npm run bench -- webhook-intake` guards. Cold statements use sql.ts like everything else.
  */
 @Injectable()
 export class WebhookDeliveryRepository {
   private readonly pool: Pool;
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
-    this.pool = (dataSource.driver as PostgresDriver).master as Pool;
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    this.pool = (db.driver as PostgresDriver).master as Pool;
   }
 
   /** Inserts many deliveries in one statement; returns the `storeId\u0000deliveryId` keys that were new. */
@@ -220,11 +251,43 @@ export class WebhookDeliveryRepository {
     return (result.rowCount ?? 0) > 0;
   }
 
+  /** A deleted store's deliveries and pace. */
+  async eraseStore(storeId: string): Promise<void> {
+    await execute(this.db, 'delete from webhook_deliveries where store_id = $1', [storeId]);
+    await execute(this.db, 'delete from webhook_processing_pace where store_id = $1', [storeId]);
+  }
+
   async pendingCount(): Promise<number> {
     const result = await this.pool.query<{ n: string }>(
       `select count(*) as n from webhook_deliveries where state in ('pending', 'processing')`,
     );
     return Number(result.rows[0].n);
+  }
+}
+
+/**
+ * The operator's view across stores: listing (optionally narrowed to a store) and replay by id.
+ * Cross-store by design (platform auth), so it is not a store-scoped repository.
+ */
+@Injectable()
+export class DeliveryAdminRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async page(filter: DeliveryFilter, offset: number, limit: number): Promise<{ rows: DeliveryRecord[]; total: number }> {
+    const where = `($1::text is null or state = $1) and ($2::text is null or store_id = $2) and ($3::text is null or event = $3)`;
+    const params = [filter.state ?? null, filter.storeId ?? null, filter.event ?? null];
+    const rows = await rowsOf<DeliveryRecord>(
+      this.db,
+      `select ${RECORD_COLUMNS} from webhook_deliveries where ${where} order by id desc offset $4 limit $5`,
+      [...params, offset, limit],
+    );
+    const [count] = await rowsOf<{ n: string }>(this.db, `select count(*) as n from webhook_deliveries where ${where}`, params);
+    return { rows, total: Number(count.n) };
+  }
+
+  async findById(id: string): Promise<DeliveryRecord | null> {
+    const [row] = await rowsOf<DeliveryRecord>(this.db, `select ${RECORD_COLUMNS} from webhook_deliveries where id = $1`, [id]);
+    return row ?? null;
   }
 }
 

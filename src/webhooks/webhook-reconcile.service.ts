@@ -1,14 +1,14 @@
 import { Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { StoreDirectory } from '../accounts/store-directory.service';
 import { AppConfig } from '../config/app-config';
 import { enqueueTick } from '../jobs/cron-enqueuer';
 import { JobPriority, JobQueue } from '../jobs/job-queue.service';
 import { parseConversation, PayloadError } from './chatwoot-payload';
+import { ReconcileCursorRepository } from './reconcile-cursor.repository';
 import { WebhookMetrics } from './webhook-metrics';
-import { WebhookProcessorService } from './webhook-processor.service';
+import { ConversationApplier } from './conversation-applier.service';
+import { DeliveryContext } from './delivery-context';
 
 export const RECONCILE_SCAN_QUEUE = 'webhooks.reconcile-scan';
 export const RECONCILE_QUEUE = 'webhooks.reconcile';
@@ -41,9 +41,9 @@ export class WebhookReconcileService implements OnApplicationBootstrap, OnModule
   readonly intervalSeconds: number;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cursors: ReconcileCursorRepository,
     private readonly stores: StoreDirectory,
-    private readonly processor: WebhookProcessorService,
+    private readonly applier: ConversationApplier,
     private readonly jobs: JobQueue,
     private readonly metrics: WebhookMetrics,
     config: AppConfig,
@@ -98,13 +98,12 @@ export class WebhookReconcileService implements OnApplicationBootstrap, OnModule
 
   async reconcileStore(storeId: string): Promise<ReconcileResult> {
     const startedAt = new Date();
-    const [cursor] = (await this.dataSource.query('select last_run_at from webhook_reconcile_cursors where store_id = $1', [
-      storeId,
-    ])) as { last_run_at: Date }[];
+    const cursor = this.cursors.forStore(storeId);
+    const lastRunAt = await cursor.lastRunAt();
     const api = await this.stores.chatwootFor(storeId, 'bulk');
-    const updatedWithin = cursor
-      ? Math.ceil((startedAt.getTime() - cursor.last_run_at.getTime()) / 1000) + OVERLAP_SECONDS
-      : undefined;
+    // One store view for the whole run, as for a delivery.
+    const ctx = new DeliveryContext(storeId, await this.stores.find(storeId));
+    const updatedWithin = lastRunAt ? Math.ceil((startedAt.getTime() - lastRunAt.getTime()) / 1000) + OVERLAP_SECONDS : undefined;
     const result: ReconcileResult = { storeId, pages: 0, seen: 0, applied: 0 };
     if (updatedWithin !== undefined) {
       // With `updated_within` Chatwoot answers every matching conversation at once and ignores
@@ -116,38 +115,33 @@ export class WebhookReconcileService implements OnApplicationBootstrap, OnModule
       });
       result.pages = 1;
       this.metrics.reconcileRequests.inc({ mode: 'updated_within' });
-      await this.applyAll(storeId, payload, result);
+      await this.applyAll(ctx, payload, result);
     } else {
       for (let page = 1; page <= MAX_FULL_SCAN_PAGES; page++) {
         const { meta, payload } = await api.listConversations({ status: 'all', sort_by: 'last_activity_at_desc', page });
         result.pages = page;
         this.metrics.reconcileRequests.inc({ mode: 'full_scan' });
         if (payload.length === 0) break;
-        await this.applyAll(storeId, payload, result);
+        await this.applyAll(ctx, payload, result);
         // all_count counts the same status filter, before paging (ConversationFinder#set_count_for_all_conversations).
         const total = typeof meta?.all_count === 'number' ? meta.all_count : undefined;
         if (total !== undefined && result.seen >= total) break;
       }
     }
-    await this.dataSource.query(
-      `insert into webhook_reconcile_cursors (store_id, last_run_at, conversations_seen) values ($1, $2, $3)
-       on conflict (store_id) do update set last_run_at = excluded.last_run_at, conversations_seen = excluded.conversations_seen,
-         updated_at = now()`,
-      [storeId, startedAt, result.seen],
-    );
+    await cursor.save(startedAt, result.seen);
     if (result.applied) this.logger.log(result, 'reconciliation applied missed conversation changes');
     return result;
   }
 
-  private async applyAll(storeId: string, payload: unknown[], result: ReconcileResult): Promise<void> {
+  private async applyAll(ctx: DeliveryContext, payload: unknown[], result: ReconcileResult): Promise<void> {
     for (const raw of payload) {
       result.seen += 1;
       try {
-        const applied = await this.processor.applyConversation(storeId, 'reconcile', parseConversation(raw), null);
+        const applied = await this.applier.apply(ctx, 'reconcile', parseConversation(raw), null);
         if (applied.announced) result.applied += 1;
       } catch (error) {
         if (!(error instanceof PayloadError)) throw error;
-        this.logger.warn({ storeId, err: error }, 'skipping an unreadable conversation');
+        this.logger.warn({ storeId: ctx.storeId, err: error }, 'skipping an unreadable conversation');
       }
     }
   }

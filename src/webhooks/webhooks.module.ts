@@ -1,47 +1,49 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ConversationEffectsService } from './conversation-effects.service';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsService } from './conversations.service';
-import { Conversation } from './entities/conversation.entity';
-import { WebhookDelivery } from './entities/webhook-delivery.entity';
-import { WidgetEvent } from './entities/widget-event.entity';
+import { ConversationApplier } from './conversation-applier.service';
+import { ConversationRepository } from './conversation.repository';
+import { WebhookDeliveryWorker } from './webhook-delivery.worker';
+import { WebhookEventHandlers } from './webhook-event-handlers';
 import { ContactsCustomerDirectory } from './ports/contacts-customer-directory';
 import { CustomerDirectory } from './ports/customer-directory';
 import { WebhookBacklogService } from './webhook-backlog.service';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
-import { WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { DeliveryAdminRepository, WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookIntakeEndpoint } from './webhook-intake.endpoint';
 import { WebhookIntakeService } from './webhook-intake.service';
 import { WebhookMetrics } from './webhook-metrics';
-import { WebhookProcessorService } from './webhook-processor.service';
 import { WebhookReconcileService } from './webhook-reconcile.service';
 import { WebhookSecretCache } from './webhook-secret.cache';
 import { WebhookVerifier } from './webhook-verifier';
 import { WidgetActivityService } from './widget-activity.service';
+import { ReconcileCursorRepository } from './reconcile-cursor.repository';
+import { WidgetEventRepository } from './widget-event.repository';
 
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([WebhookDelivery, Conversation, WidgetEvent]),
-    AccountsModule,
-    NotificationsModule,
-    ContactsModule,
-  ],
+  imports: [AccountsModule, NotificationsModule, ContactsModule],
   controllers: [ConversationsController, WebhookDeliveriesController],
   providers: [
     WebhookMetrics,
     WebhookSecretCache,
     WebhookVerifier,
     WebhookDeliveryRepository,
+    DeliveryAdminRepository,
+    ConversationRepository,
+    WidgetEventRepository,
+    ReconcileCursorRepository,
     WebhookBacklogService,
     WebhookIntakeService,
     // Intake is served on the bare HTTP server, ahead of Fastify (see RawRoutes).
     WebhookIntakeEndpoint,
-    WebhookProcessorService,
+    WebhookDeliveryWorker,
+    WebhookEventHandlers,
+    ConversationApplier,
     ConversationEffectsService,
     WebhookReconcileService,
     WebhookDeliveriesService,

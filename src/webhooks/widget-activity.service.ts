@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThanOrEqual, Repository } from 'typeorm';
-import { WidgetEvent } from './entities/widget-event.entity';
+import { WidgetEventRepository, type WidgetOpenRow } from './widget-event.repository';
 
 export interface WidgetOpen {
   contactId: number | null;
@@ -15,28 +13,20 @@ export interface WidgetOpen {
 /** Widget opens (`webwidget_triggered`) for the tracking module. */
 @Injectable()
 export class WidgetActivityService {
-  constructor(@InjectRepository(WidgetEvent) private readonly events: Repository<WidgetEvent>) {}
+  constructor(private readonly events: WidgetEventRepository) {}
 
   async forCustomer(storeId: string, customerId: string, since?: Date, limit = 50): Promise<WidgetOpen[]> {
-    const rows = await this.events.find({
-      where: { storeId, customerId, ...(since ? { occurredAt: MoreThanOrEqual(since) } : {}) },
-      order: { occurredAt: 'DESC' },
-      take: limit,
-    });
+    const rows = await this.events.forStore(storeId).recent({ customerId }, since, limit);
     return rows.map(toView);
   }
 
   async forContact(storeId: string, contactId: number, since?: Date, limit = 50): Promise<WidgetOpen[]> {
-    const rows = await this.events.find({
-      where: { storeId, contactId, ...(since ? { occurredAt: MoreThanOrEqual(since) } : {}) },
-      order: { occurredAt: 'DESC' },
-      take: limit,
-    });
+    const rows = await this.events.forStore(storeId).recent({ contactId }, since, limit);
     return rows.map(toView);
   }
 }
 
-function toView(e: WidgetEvent): WidgetOpen {
+function toView(e: WidgetOpenRow): WidgetOpen {
   return {
     contactId: e.contactId,
     customerId: e.customerId,

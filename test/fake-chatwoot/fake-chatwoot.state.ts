@@ -49,6 +49,7 @@ import {
   toJson,
   uuid,
 } from './fake-chatwoot.util';
+import { CHATWOOT_EVENTS } from '../../src/chatwoot/webhook-events';
 
 /**
  * Receives each event with the builder of its payload. Chatwoot dispatches events asynchronously
@@ -68,10 +69,8 @@ export const LOCALES =
     ' ',
   );
 
-export const ALLOWED_WEBHOOK_EVENTS =
-  'conversation_status_changed conversation_updated conversation_created contact_created contact_updated message_created message_updated webwidget_triggered inbox_created inbox_updated conversation_typing_on conversation_typing_off'.split(
-    ' ',
-  );
+/** app/models/webhook.rb ALLOWED_WEBHOOK_EVENTS: the same list the service validates against. */
+export const ALLOWED_WEBHOOK_EVENTS: string[] = [...CHATWOOT_EVENTS];
 /** DB default of webhooks.subscriptions when the key is omitted: the first eight events. */
 const DEFAULT_WEBHOOK_SUBSCRIPTIONS = ALLOWED_WEBHOOK_EVENTS.slice(0, 8);
 

@@ -4,6 +4,7 @@ import { ChatwootAccountLink } from '../../src/accounts/entities/chatwoot-accoun
 import { Store } from '../../src/accounts/entities/store.entity';
 import { hashToken } from '../../src/accounts/store-directory.service';
 import { ChatwootClient } from '../../src/chatwoot/chatwoot.client';
+import { SUBSCRIBED_EVENTS } from '../../src/chatwoot/webhook-events';
 import { SecretBox } from '../../src/common/crypto/secret-box.service';
 import type { TestApp } from './test-app';
 
@@ -19,16 +20,7 @@ export interface SeededStore {
   notificationSecret: string;
 }
 
-export const WEBHOOK_EVENTS = [
-  'conversation_created',
-  'conversation_status_changed',
-  'conversation_updated',
-  'message_created',
-  'message_updated',
-  'contact_created',
-  'contact_updated',
-  'webwidget_triggered',
-];
+export const WEBHOOK_EVENTS: string[] = [...SUBSCRIBED_EVENTS];
 
 /**
  * A store with a ready Chatwoot account, created directly (account, admin, inbox, webhook on the

@@ -1,13 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, LessThan, Repository } from 'typeorm';
 import { ChatwootApiError } from '../../chatwoot/chatwoot-api.error';
 import { ChatwootClient } from '../../chatwoot/chatwoot.client';
 import type { ChatwootLane } from '../../chatwoot/chatwoot-transport';
 import { JobQueue } from '../../jobs/job-queue.service';
 import { MetricsService } from '../../observability/metrics.service';
-import { ChatwootAccountLink, type ChatwootAccountState, type ProvisioningStep } from '../entities/chatwoot-account-link.entity';
-import { Store } from '../entities/store.entity';
+import { AccountLinkRepository, AccountLinkScanRepository } from '../account-link.repository';
+import type { ChatwootAccountLink, ChatwootAccountState, ProvisioningStep } from '../entities/chatwoot-account-link.entity';
+import type { Store } from '../entities/store.entity';
+import { StoreRepository } from '../store.repository';
 import { StoreLock } from '../store-lock.service';
 import {
   ACCOUNT_CONTENT_STEPS,
@@ -51,8 +51,9 @@ export class ProvisioningService implements OnApplicationBootstrap {
   private readonly stepDuration;
 
   constructor(
-    @InjectRepository(Store) private readonly stores: Repository<Store>,
-    @InjectRepository(ChatwootAccountLink) private readonly links: Repository<ChatwootAccountLink>,
+    private readonly stores: StoreRepository,
+    private readonly links: AccountLinkRepository,
+    private readonly scans: AccountLinkScanRepository,
     private readonly steps: ProvisioningSteps,
     private readonly chatwoot: ChatwootClient,
     private readonly lock: StoreLock,
@@ -71,8 +72,7 @@ export class ProvisioningService implements OnApplicationBootstrap {
 
   /** Resumes provisioning that a stopped or crashed instance left unfinished. */
   async onApplicationBootstrap(): Promise<void> {
-    const unfinished = await this.links.find({ where: { state: In(UNFINISHED) }, select: { storeId: true } });
-    for (const { storeId } of unfinished) await this.enqueue(storeId);
+    for (const storeId of await this.scans.storeIdsIn(UNFINISHED)) await this.enqueue(storeId);
   }
 
   enqueue(storeId: string): Promise<string | null> {
@@ -81,29 +81,20 @@ export class ProvisioningService implements OnApplicationBootstrap {
 
   /** Re-enqueues provisioning that has not moved for a while (its job ran out of retries). */
   async resumeStalled(olderThanMs: number): Promise<number> {
-    const stalled = await this.links.find({
-      where: { state: In(UNFINISHED), updatedAt: LessThan(new Date(Date.now() - olderThanMs)) },
-      select: { storeId: true },
-    });
-    for (const { storeId } of stalled) await this.enqueue(storeId);
+    const stalled = await this.scans.storeIdsIn(UNFINISHED, new Date(Date.now() - olderThanMs));
+    for (const storeId of stalled) await this.enqueue(storeId);
     return stalled.length;
   }
 
   /** A failed store tries again from the step that failed (the platform repeating its PUT, or an operator). */
   async resume(storeId: string): Promise<void> {
-    const result = await this.links
-      .createQueryBuilder()
-      .update()
-      .set({ state: 'provisioning', lastError: null })
-      .where('store_id = :storeId and state = :state', { storeId, state: 'failed' })
-      .execute();
-    if (result.affected) await this.enqueue(storeId);
+    if (await this.links.forStore(storeId).retryFailed()) await this.enqueue(storeId);
   }
 
   /** The job: runs every unfinished step; a no-op for stores that are done, deleted or failed. */
   async provision(storeId: string): Promise<void> {
     await this.lock.run(storeId, async () => {
-      const loaded = await this.load(storeId);
+      const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded || !UNFINISHED.includes(loaded.link.state)) return;
       const { store, link } = loaded;
       await this.transition(storeId, UNFINISHED, 'provisioning');
@@ -193,27 +184,17 @@ export class ProvisioningService implements OnApplicationBootstrap {
     return { ok: true, changes };
   }
 
-  async load(storeId: string): Promise<{ store: Store; link: ChatwootAccountLink } | null> {
-    const store = await this.stores.findOne({ where: { id: storeId } });
-    const link = await this.links.findOne({ where: { storeId } });
-    return store && link ? { store, link } : null;
+  private persist(link: ChatwootAccountLink): Promise<void> {
+    return this.links.forStore(link.storeId).persist(link);
   }
 
-  /** Writes everything but `state`, which only moves through {@link transition}. */
-  async persist(link: ChatwootAccountLink): Promise<void> {
-    const { storeId, state: _state, store: _store, updatedAt: _updatedAt, ...fields } = link;
-    await this.links.update({ storeId }, fields);
-  }
-
-  /** Compare-and-set on the state, so a concurrent DELETE (state `deleting`) is never overwritten. */
-  async transition(storeId: string, from: ChatwootAccountState[], to: ChatwootAccountState): Promise<boolean> {
-    const result = await this.links.update({ storeId, state: In(from) }, { state: to });
-    return (result.affected ?? 0) > 0;
+  private transition(storeId: string, from: ChatwootAccountState[], to: ChatwootAccountState): Promise<boolean> {
+    return this.links.forStore(storeId).transition(from, to);
   }
 
   private async isBeingDeleted(storeId: string): Promise<boolean> {
-    const row = await this.links.findOne({ where: { storeId }, select: { storeId: true, state: true } });
-    return !row || row.state === 'deleting' || row.state === 'deleted';
+    const state = await this.links.forStore(storeId).state();
+    return !state || state === 'deleting' || state === 'deleted';
   }
 }
 

@@ -1,7 +1,8 @@
 import { PageQueryDto } from '../../common/http/page-query.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import type { DeliveryState, WebhookDelivery } from '../entities/webhook-delivery.entity';
+import type { DeliveryState } from '../entities/webhook-delivery.entity';
+import type { DeliveryRecord } from '../webhook-delivery.repository';
 
 const DELIVERY_STATES: DeliveryState[] = ['pending', 'processing', 'processed', 'ignored', 'failed'];
 
@@ -69,7 +70,7 @@ export class WebhookDeliveryDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The stored body, parsed' })
   payload: unknown;
 
-  static from(row: WebhookDelivery): WebhookDeliveryDto {
+  static from(row: DeliveryRecord): WebhookDeliveryDto {
     let payload: unknown = row.body;
     try {
       payload = JSON.parse(row.body);
