@@ -64,7 +64,6 @@
   /** @type {Record<string, Record<string, string>>} */
   var DICT = {
     en: {
-      waiting: 'Waiting for the conversation from Chatwoot…',
       openFromChatwoot: 'Open this page from Chatwoot (Dashboard App): it needs the conversation context.',
       openConversation: 'Open a conversation with a contact to see the customer.',
       noToken: 'This panel URL has no token. Ask an administrator to reinstall the dashboard app.',
@@ -159,6 +158,7 @@
       giveReason: 'Give a reason (at least 3 characters).',
       escalatePrompt: 'Escalate conversation #{id} to the managers (urgent)?',
       escalated: 'Escalated: urgent, managers team, label “escalated”.',
+      alreadyEscalated: 'This conversation was escalated less than a minute ago.',
       orderActions: 'Order actions',
       actionCancel: 'Cancel order',
       actionRefund: 'Refund…',
@@ -220,7 +220,6 @@
       p_urgent: 'urgent',
     },
     nl: {
-      waiting: 'Wachten op het gesprek uit Chatwoot…',
       openFromChatwoot: 'Open deze pagina vanuit Chatwoot (Dashboard App): ze heeft het gesprek nodig.',
       openConversation: 'Open een gesprek met een contact om de klant te zien.',
       noToken: 'Deze paneel-URL heeft geen token. Vraag een beheerder de dashboard-app opnieuw te installeren.',
@@ -316,6 +315,7 @@
       giveReason: 'Geef een reden (minstens 3 tekens).',
       escalatePrompt: 'Gesprek #{id} escaleren naar de managers (urgent)?',
       escalated: 'Geëscaleerd: urgent, team managers, label “escalated”.',
+      alreadyEscalated: 'Dit gesprek is minder dan een minuut geleden al geëscaleerd.',
       orderActions: 'Bestelacties',
       actionCancel: 'Bestelling annuleren',
       actionRefund: 'Terugbetalen…',
@@ -451,7 +451,8 @@
   /** @param {string} text @param {string} [kind] */
   function showStatus(text, kind) {
     clear(app);
-    app.appendChild(el('p', { class: kind || 'status', id: 'status', role: kind === 'error' ? 'alert' : null }, text));
+    // Only the status line is live: the panel itself is redrawn on every refresh and must not be read out again.
+    app.appendChild(el('p', { class: kind || 'status', id: 'status', role: kind === 'error' ? 'alert' : 'status' }, text));
   }
   /** @param {string} id */
   function byId(id) {
@@ -587,6 +588,7 @@
     if (status === 401) return t('errAuth');
     if (code === 'ORDER_ACTION_NOT_ALLOWED') return t('actionNotAllowed');
     if (code === 'IDEMPOTENCY_KEY_REUSED') return t('keyReused');
+    if (code === 'ALREADY_ESCALATED') return t('alreadyEscalated');
     if (ownRefusalsVerbatim && (status === 409 || status === 422 || status === 400)) return error.message;
     if (status === 403) return t('errForbidden');
     if (status === 404) return t('errNotFound');
