@@ -22,8 +22,9 @@ const WAIT = 30_000;
 // the endpoint POST .../orders/:orderId/actions are built by other helpers at the same time. Until
 // they are merged, this one helper adds them to the REAL context response, only where the real
 // response lacks them, and answers the actions endpoint with contract-shaped JSON. After the merge:
-// set CONTRACT_STAND_IN to false (the panel then talks to the real backend; the seeds below already
-// send the shipments and the store settings the real backend needs) and drop what no longer applies.
+// send the shipments of `shipped` below with the order upserts (today's upsert refuses the unknown
+// field), give the stores an actionUrl (a fake platform) and settings.orderActions matching the
+// StandInOptions of each test, then set CONTRACT_STAND_IN to false and drop what no longer applies.
 // ================================================================================================
 const CONTRACT_STAND_IN = true;
 
