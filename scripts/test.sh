@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== typecheck" && npx tsc --noEmit -p tsconfig.json
+echo "== typecheck (browser scripts)" && npx tsc -p tsconfig.browser.json
 echo "== lint" && npx eslint . --max-warnings 0
 echo "== format" && npx prettier --check . --log-level warn
 echo "== tests" && npx vitest run "$@"

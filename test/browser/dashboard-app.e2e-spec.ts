@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type FrameLocator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,57 +9,9 @@ import { browserTestsEnabled, launchChromium } from '../support/headless-chromiu
 import { seedStore, type SeededStore } from '../support/seed-store';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { item, seedCustomer } from '../e2e/context/context-fixtures';
+import { hostPage, startChatwootProxy } from './panel-harness';
 
 const enabled = browserTestsEnabled('dashboard app browser test');
-
-/**
- * Stands in for Chatwoot's DashboardApp/Frame.vue: frames the app and answers its fetch-info
- * request (and the iframe's load) with `JSON.stringify({event: 'appContext', data})`, target '*'.
- */
-function hostPage(appUrl: string, context: unknown): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Chatwoot (host)</title>
-<style>body{margin:0;font-family:sans-serif} iframe{width:380px;height:1500px;border:0;border-left:1px solid #ccc}</style></head>
-<body><iframe id="app" src="${appUrl}"></iframe>
-<script>
-  window.fetchInfoRequests = 0;
-  var frame = document.getElementById('app');
-  var context = ${JSON.stringify(JSON.stringify({ event: 'appContext', data: context }))};
-  function send() { frame.contentWindow.postMessage(context, '*'); }
-  frame.addEventListener('load', send);
-  window.addEventListener('message', function (event) {
-    if (event.data === 'chatwoot-dashboard-app:fetch-info') { window.fetchInfoRequests++; send(); }
-  });
-</script></body></html>`;
-}
-
-/** One origin that is "Chatwoot" for the app: serves the host page and forwards the API to the fake. */
-async function startChatwootProxy(fake: FakeChatwoot, pages: Map<string, string>): Promise<{ server: Server; url: string }> {
-  const target = new URL(fake.url);
-  const server = createServer((req, res) => {
-    const page = pages.get(req.url ?? '');
-    if (page) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-      return;
-    }
-    const upstream = httpRequest(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: target.host },
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.writeHead(502).end());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 describe.skipIf(!enabled)('dashboard app in headless Chromium', () => {
   let fake: FakeChatwoot;
@@ -149,7 +101,7 @@ describe.skipIf(!enabled)('dashboard app in headless Chromium', () => {
     expect(orders).toContain('#A-1002');
     expect(orders).toContain('#A-1001');
     expect(await app.locator('#cart').textContent()).toContain('2 × Product cup');
-    await expect.poll(() => app.locator('#insights svg.chart rect').count(), { timeout: 10_000 }).toBe(12);
+    await expect.poll(() => app.locator('#insights svg.chart g.bar').count(), { timeout: 10_000 }).toBe(12);
     await expect.poll(() => app.locator('#recommendations').textContent(), { timeout: 10_000 }).toContain('Product oolong');
     expect(
       await page.evaluate(() => (window as unknown as { fetchInfoRequests: number }).fetchInfoRequests),

@@ -1,3 +1,4 @@
+// @ts-check
 /*!
  * Chatwoot store bridge: storefront tracker (ES2017, no dependencies, no build step).
  *
@@ -26,6 +27,15 @@
 (function () {
   'use strict';
 
+  /**
+   * Type-checked by `tsc -p tsconfig.browser.json` (JSDoc only; shipped as is).
+   * @typedef {{ setUser?: Function, setConversationCustomAttributes?: Function, setCustomAttributes?: Function, hasLoaded?: boolean }} ChatwootSdk
+   * @typedef {Window & { chatwootTracker?: any, $chatwoot?: ChatwootSdk }} TrackerWindow
+   * @typedef {{ type: string, at: string } & Record<string, unknown>} TrackedEvent
+   * @typedef {(...args: any[]) => any} AnyFunction
+   */
+  var page = /** @type {TrackerWindow} */ (window);
+
   var PUBLIC_URL = '__CHATWOOT_BRIDGE_PUBLIC_URL__';
   var COOKIE = 'cwb_sid';
   var STORAGE_KEY = 'cwb_session';
@@ -36,21 +46,32 @@
   var MAX_QUEUE = 500;
   var MAX_LOAD_TIME_MS = 120000;
 
+  /**
+   * @template {AnyFunction} F
+   * @param {F} fn
+   * @returns {F}
+   */
   function safe(fn) {
-    return function () {
-      try {
-        return fn.apply(this, arguments);
-      } catch (e) {
-        return undefined;
+    return /** @type {F} */ (
+      /** @this {unknown} */
+      function () {
+        try {
+          return fn.apply(this, /** @type {any} */ (arguments));
+        } catch (e) {
+          return undefined;
+        }
       }
-    };
+    );
   }
 
   try {
-    var existing = window.chatwootTracker;
+    var existing = page.chatwootTracker;
     if (existing && existing.loaded) return;
 
-    var script = document.currentScript || document.querySelector('script[data-website-token][src*="tracker.js"]') || null;
+    var script = /** @type {HTMLScriptElement|null} */ (
+      document.currentScript || document.querySelector('script[data-website-token][src*="tracker.js"]') || null
+    );
+    /** @type {DOMStringMap} */
     var data = (script && script.dataset) || {};
     var websiteToken = data.websiteToken;
     if (!websiteToken) return;
@@ -65,11 +86,17 @@
       name: data.customerName || null,
       email: data.customerEmail || null,
     };
+    /** @type {string|null} */
     var identifiedAs = null;
+    /** @type {{ sid: string, event: TrackedEvent }[]} */
     var queue = [];
+    /** @type {Record<string, boolean>} */
     var seenMessages = {};
+    /** @type {Record<string, boolean>} */
     var seenProducts = {};
+    /** @type {string|null} */
     var lastPageUrl = null;
+    /** @type {string|null} */
     var attachedFor = null;
     var state = { errors: 0, sent: 0, failed: 0 };
 
@@ -83,7 +110,7 @@
       if (c && typeof c.getRandomValues === 'function') {
         var bytes = c.getRandomValues(new Uint8Array(16));
         return Array.prototype.map
-          .call(bytes, function (b) {
+          .call(bytes, function (/** @type {number} */ b) {
             return ('0' + b.toString(16)).slice(-2);
           })
           .join('');
@@ -111,6 +138,7 @@
       return null;
     };
 
+    /** @type {string|null} */
     var sessionId = null;
     var lastActivity = 0;
 
@@ -121,7 +149,7 @@
     } catch (e) {
       // storage disabled: only what this page sees
     }
-    var markConversation = function (exists) {
+    var markConversation = function (/** @type {boolean} */ exists) {
       conversationExists = exists;
       try {
         if (exists) window.localStorage.setItem(CONVERSATION_KEY, '1');
@@ -132,6 +160,7 @@
     };
 
     // The cookie's max-age is the inactivity window itself: it expires when the visitor idles.
+    /** @returns {string} */
     var touchSession = function () {
       var t = now();
       if (!sessionId || t - lastActivity >= IDLE_MS) {
@@ -150,14 +179,14 @@
       } catch (e) {
         // storage disabled
       }
-      return sessionId;
+      return /** @type {string} */ (sessionId);
     };
 
     var pageUrl = function () {
       return location.origin + location.pathname;
     };
 
-    var send = function (body) {
+    var send = function (/** @type {string} */ body) {
       var sent = false;
       try {
         if (navigator.sendBeacon) sent = navigator.sendBeacon(endpoint, body);
@@ -190,6 +219,7 @@
       if (!queue.length) return;
       var pending = queue;
       queue = [];
+      /** @type {Record<string, TrackedEvent[]>} */
       var bySession = {};
       pending.forEach(function (item) {
         (bySession[item.sid] = bySession[item.sid] || []).push(item.event);
@@ -197,13 +227,19 @@
       Object.keys(bySession).forEach(function (sid) {
         var events = bySession[sid];
         for (var i = 0; i < events.length; i += MAX_BATCH) {
-          var batch = { websiteToken: websiteToken, sessionId: sid, events: events.slice(i, i + MAX_BATCH) };
+          /** @type {{ websiteToken: string, sessionId: string, events: TrackedEvent[], customerId?: string }} */
+          var batch = {
+            websiteToken: /** @type {string} */ (websiteToken),
+            sessionId: sid,
+            events: events.slice(i, i + MAX_BATCH),
+          };
           if (customerId) batch.customerId = customerId;
           send(JSON.stringify(batch));
         }
       });
     });
 
+    /** @param {string} type @param {Record<string, unknown>} [extra] */
     var track = function (type, extra) {
       var sid = touchSession();
       var event = Object.assign({ type: type, at: new Date().toISOString() }, extra || {});
@@ -218,7 +254,7 @@
     // pending (merged with other pending keys) and applies it at creation; on an existing
     // conversation the call would replace every custom attribute it has.
     var attachSession = safe(function () {
-      var cw = window.$chatwoot;
+      var cw = page.$chatwoot;
       var sid = sessionId || touchSession();
       if (!cw || conversationExists) return;
       var attributes = { bridge_session_id: sid };
@@ -230,12 +266,13 @@
 
     // Identity validation: the storefront's server computed identifier_hash (never the hmac_token).
     var identifyWidget = safe(function () {
-      var cw = window.$chatwoot;
+      var cw = page.$chatwoot;
       if (!cw || typeof cw.setUser !== 'function' || !customerId || !identity.hash) return;
       // The SDK refuses a user without one of name, email, avatar_url.
       if (!identity.name && !identity.email) return;
       var key = customerId + '\n' + identity.hash;
       if (identifiedAs === key) return;
+      /** @type {{ identifier_hash: string, name?: string, email?: string }} */
       var user = { identifier_hash: identity.hash };
       if (identity.name) user.name = identity.name;
       if (identity.email) user.email = identity.email;
@@ -243,7 +280,7 @@
       identifiedAs = key;
     });
 
-    var productView = safe(function (productId) {
+    var productView = safe(function (/** @type {unknown} */ productId) {
       if (productId === undefined || productId === null || productId === '') return;
       var id = String(productId).slice(0, 128);
       var key = pageUrl() + '\n' + id;
@@ -269,6 +306,7 @@
     var onReady = safe(function () {
       if (widgetLoaded) return;
       widgetLoaded = true;
+      /** @type {Record<string, unknown>} */
       var extra = {};
       // performance.now(): milliseconds since navigation start, i.e. what the visitor waited.
       var elapsed = window.performance && typeof performance.now === 'function' ? Math.round(performance.now()) : null;
@@ -278,7 +316,7 @@
       attachSession();
     });
 
-    var onMessage = safe(function (e) {
+    var onMessage = safe(function (/** @type {CustomEvent} */ e) {
       var message = (e && e.detail) || {};
       if (message.id !== undefined) {
         // The SDK re-fires on-message when a message is updated; count each message once.
@@ -295,6 +333,7 @@
       }
     });
 
+    /** @param {string} name @param {AnyFunction} handler */
     var listen = function (name, handler) {
       window.addEventListener(name, safe(handler));
     };
@@ -306,7 +345,7 @@
       track('widget_closed');
     });
     listen('chatwoot:on-message', onMessage);
-    listen('chatwoot:on-start-conversation', function (e) {
+    listen('chatwoot:on-start-conversation', function (/** @type {CustomEvent} */ e) {
       track('conversation_started');
       // hasConversation false: the widget has none yet, so a call now stays pending until the
       // first message creates it. true: an earlier conversation is still the widget's current
@@ -322,11 +361,12 @@
     });
 
     // Single-page storefronts change pages without a load: watch the history API.
-    ['pushState', 'replaceState'].forEach(function (name) {
+    /** @type {('pushState'|'replaceState')[]} */ (['pushState', 'replaceState']).forEach(function (name) {
       var original = history[name];
       if (typeof original !== 'function') return;
+      /** @this {unknown} */
       history[name] = function () {
-        var result = original.apply(this, arguments);
+        var result = original.apply(this, /** @type {any} */ (arguments));
         setTimeout(pageView, 0);
         return result;
       };
@@ -349,27 +389,32 @@
       pageView: pageView,
       flush: flush,
       // identify(customerId, {identifierHash, name, email}): the same as the data attributes.
-      identify: safe(function (id, widgetIdentity) {
-        customerId = id === undefined || id === null || id === '' ? null : String(id).slice(0, 128);
-        var given = widgetIdentity || {};
-        identity = {
-          hash: given.identifierHash || null,
-          name: given.name || null,
-          email: given.email || null,
-        };
-        if (widgetLoaded) identifyWidget();
-      }),
+      identify: safe(
+        function (
+          /** @type {unknown} */ id,
+          /** @type {{identifierHash?: string, name?: string, email?: string}} */ widgetIdentity,
+        ) {
+          customerId = id === undefined || id === null || id === '' ? null : String(id).slice(0, 128);
+          var given = widgetIdentity || {};
+          identity = {
+            hash: given.identifierHash || null,
+            name: given.name || null,
+            email: given.email || null,
+          };
+          if (widgetLoaded) identifyWidget();
+        },
+      ),
       sessionId: function () {
         return sessionId || touchSession();
       },
       state: state,
     };
-    window.chatwootTracker = api;
+    page.chatwootTracker = api;
 
     pageView();
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', scanProducts);
     // The SDK may have finished before this async script ran: no event will come, count the load without a time.
-    if (window.$chatwoot && window.$chatwoot.hasLoaded) {
+    if (page.$chatwoot && page.$chatwoot.hasLoaded) {
       widgetLoaded = true;
       track('widget_loaded');
       identifyWidget();
@@ -377,8 +422,9 @@
     }
     if (existing && Array.isArray(existing.q)) {
       existing.q.forEach(
-        safe(function (call) {
-          if (call && typeof api[call[0]] === 'function') api[call[0]].apply(null, call.slice(1));
+        safe(function (/** @type {any[]} */ call) {
+          var method = /** @type {Record<string, unknown>} */ (api)[call && call[0]];
+          if (call && typeof method === 'function') method.apply(null, call.slice(1));
         }),
       );
     }
