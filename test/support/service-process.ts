@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { FakeChatwoot } from '../fake-chatwoot';
 import { eventually } from './eventually';
-import { PLATFORM_KEY } from './test-app';
+import { PLATFORM_KEY } from './platform-key';
 
 /**
  * The service as operators run it: `node -r @swc-node/register src/main.ts` in a child process,
