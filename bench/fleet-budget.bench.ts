@@ -121,8 +121,11 @@ async function fleetRun(adminUrl: string, fake: FakeChatwoot, redisUrl: string |
     LOG_LEVEL: 'error',
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   };
-  const services = await Promise.all(Array.from({ length: INSTANCES }, () => startServiceProcess({ databaseUrl, fake, env })));
+  // One after another: three compiling at once on a busy 2-core machine can miss the health deadline.
+  const services: ServiceProcess[] = [];
   try {
+    for (let i = 0; i < INSTANCES; i += 1)
+      services.push(await startServiceProcess({ databaseUrl, fake, env, startTimeoutMs: 400_000 }));
     if (redisUrl) await new Promise((r) => setTimeout(r, 2_500)); // one heartbeat: every instance knows N
     fake.resetRequests();
     fake.faults.rateLimit(BUDGET, WINDOW_MS);

@@ -129,6 +129,19 @@ export class ChatwootFleetBudget implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     if (!this.shared) return;
+    // The first calls would otherwise find Redis still connecting and count alone for a window.
+    const client = this.redis.client!;
+    if (client.status !== 'ready') {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 2_000);
+        function done() {
+          clearTimeout(timer);
+          client.off('ready', done);
+          resolve();
+        }
+        client.once('ready', done);
+      });
+    }
     await this.beat();
     this.heartbeat = setInterval(() => void this.beat(), FLEET_HEARTBEAT_MS);
     this.heartbeat.unref();
