@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchResult } from './bench-result';
+import { sampleRss, type BenchResult } from './bench-result';
 
 /**
  * Runs every `bench/*.bench.ts` (or those named on the command line) one after another and
- * prints their figures. Targets are checked as ratios against baselines measured in the same run,
+ * prints their figures, each with the peak RSS of the service it measured (`peak_rss_mb`). Targets are checked as ratios against baselines measured in the same run,
  * never as absolute timings in tests.
  */
 async function main(): Promise<void> {
@@ -19,7 +19,12 @@ async function main(): Promise<void> {
     const started = Date.now();
     try {
       const mod = (await import(join(__dirname, file))) as { run: () => Promise<BenchResult> };
+      const rss = sampleRss();
       const result = await mod.run();
+      // A bench whose service runs in child processes reports their peak itself; otherwise the
+      // service ran in this process (with the bench's own harness, so this is an upper bound).
+      const peak = rss.stop();
+      result.metrics.peak_rss_mb ??= peak;
       results.push(result);
       for (const [key, value] of Object.entries(result.metrics)) {
         console.log(`  ${key.padEnd(44)} ${Number.isInteger(value) ? value : value.toFixed(3)}`);

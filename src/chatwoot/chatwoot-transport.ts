@@ -1,5 +1,5 @@
 import { HttpService } from '@nestjs/axios';
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { AxiosError, type Method } from 'axios';
 import Bottleneck from 'bottleneck';
 import {
@@ -20,9 +20,9 @@ import {
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
 import { ChatwootApiError, parseChatwootError } from './chatwoot-api.error';
+import { ChatwootFleetBudget, type ChatwootLane } from './chatwoot-fleet-budget';
 
-/** Real-time work (a customer just changed) overtakes bulk work (a nightly re-sync). */
-export type ChatwootLane = 'realtime' | 'bulk';
+export type { ChatwootLane } from './chatwoot-fleet-budget';
 
 export interface ChatwootCallContext {
   /** Fair sharing: each store gets its own concurrency slice of the host budget. */
@@ -79,6 +79,8 @@ export class ChatwootTransport implements OnModuleDestroy {
     private readonly http: HttpService,
     private readonly config: AppConfig,
     metrics: MetricsService,
+    /** With REDIS_URL the window budget is the fleet's (see ChatwootFleetBudget); without it, this process's. */
+    @Optional() private readonly fleet?: ChatwootFleetBudget,
   ) {
     this.baseUrl = config.CHATWOOT_URL.replace(/\/+$/, '');
     this.m = {
@@ -102,13 +104,19 @@ export class ChatwootTransport implements OnModuleDestroy {
       queued: metrics.gauge('chatwoot_budget_queued', 'Chatwoot calls waiting for the outbound budget'),
     };
 
-    // One budget per Chatwoot host: Chatwoot limits per client IP, across all stores.
-    this.budget = new Bottleneck({
-      reservoir: config.CHATWOOT_BUDGET_PER_WINDOW,
-      reservoirRefreshAmount: config.CHATWOOT_BUDGET_PER_WINDOW,
-      reservoirRefreshInterval: config.CHATWOOT_BUDGET_WINDOW_MS,
-      maxConcurrent: 32,
-    });
+    // One budget per Chatwoot host: Chatwoot limits per client IP, across all stores. Shared by
+    // the fleet, the window count moves to ChatwootFleetBudget; Bottleneck keeps the lanes' order
+    // and the concurrency of this instance.
+    this.budget = new Bottleneck(
+      fleet?.enabled
+        ? { maxConcurrent: 32 }
+        : {
+            reservoir: config.CHATWOOT_BUDGET_PER_WINDOW,
+            reservoirRefreshAmount: config.CHATWOOT_BUDGET_PER_WINDOW,
+            reservoirRefreshInterval: config.CHATWOOT_BUDGET_WINDOW_MS,
+            maxConcurrent: 32,
+          },
+    );
     this.perStore = new Bottleneck.Group({ maxConcurrent: config.CHATWOOT_STORE_CONCURRENCY });
     this.perStore.on('created', (limiter) => limiter.chain(this.budget));
 
@@ -149,8 +157,12 @@ export class ChatwootTransport implements OnModuleDestroy {
         return this.breaker
           .execute(() => {
             this.m.queued.inc();
-            return limiter.schedule({ priority: LANE_PRIORITY[lane] }, () => {
-              this.m.queued.dec();
+            return limiter.schedule({ priority: LANE_PRIORITY[lane] }, async () => {
+              try {
+                if (this.fleet?.enabled) await this.fleet.take(lane);
+              } finally {
+                this.m.queued.dec();
+              }
               return this.attempt<T>(req);
             });
           })

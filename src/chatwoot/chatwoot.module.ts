@@ -1,12 +1,13 @@
 import { HttpModule } from '@nestjs/axios';
 import { Global, Module } from '@nestjs/common';
 import { ChatwootClient } from './chatwoot.client';
+import { ChatwootFleetBudget } from './chatwoot-fleet-budget';
 import { ChatwootTransport } from './chatwoot-transport';
 
 @Global()
 @Module({
   imports: [HttpModule.register({ maxRedirects: 0 })],
-  providers: [ChatwootTransport, ChatwootClient],
+  providers: [ChatwootFleetBudget, ChatwootTransport, ChatwootClient],
   exports: [ChatwootClient],
 })
 export class ChatwootModule {}

@@ -72,6 +72,15 @@ export class AppConfig {
   @Min(100)
   CHATWOOT_BUDGET_WINDOW_MS = 60_000;
 
+  /**
+   * With REDIS_URL: the fewest instances assumed while Redis is unreachable, when each instance
+   * keeps to 1/N of the budget (N = the live instances last seen in Redis, at least this).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CHATWOOT_FLEET_MIN_INSTANCES = 1;
+
   /** Concurrent in-flight Chatwoot requests per store, so one store cannot starve the others. */
   @Transform(toInt)
   @IsInt()

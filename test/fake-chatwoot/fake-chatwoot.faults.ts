@@ -39,8 +39,8 @@ export const THROTTLED_BODY = 'Retry later\n';
 export class FakeFaultsController implements FakeFaults {
   private rules: ActiveRule[] = [];
   private limit: { perWindow: number; windowMs: number } | undefined;
-  private windowIndex = -1;
-  private windowCount = 0;
+  /** Per client IP: the window index and the requests counted in it. */
+  private windows = new Map<string, { index: number; count: number }>();
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -55,25 +55,29 @@ export class FakeFaultsController implements FakeFaults {
   }
 
   /**
-   * Fixed window aligned to the epoch, like rack-attack's throttle (`Time.now.to_i / period`):
-   * a burst straddling a boundary can get up to twice the limit, as on the real server.
+   * Chatwoot's `req/ip` throttle (`config/initializers/rack_attack.rb`: `throttle('req/ip', limit:
+   * RACK_ATTACK_LIMIT, period: 1.minute, &:ip)`): every request of one client IP counts, whatever
+   * the endpoint or token, in a fixed window aligned to the epoch (rack-attack keys the counter on
+   * `Time.now.to_i / period`), so a burst straddling a boundary can get up to twice the limit, as
+   * on the real server. Chatwoot also safelists `/health` (kept here) and, by default, 127.0.0.1
+   * and ::1 (not kept: every test client is on loopback, and a real Chatwoot sees our egress IP).
    */
   rateLimit(perWindow: number, windowMs: number): void {
     this.limit = { perWindow, windowMs };
-    this.windowIndex = -1;
-    this.windowCount = 0;
+    this.windows.clear();
   }
 
   /** True when the request must be answered 429 by the limiter. */
-  throttled(now: number): boolean {
-    if (!this.limit) return false;
+  throttled(now: number, ip = 'unknown', path = ''): boolean {
+    if (!this.limit || path === '/health') return false;
     const index = Math.floor(now / this.limit.windowMs);
-    if (index !== this.windowIndex) {
-      this.windowIndex = index;
-      this.windowCount = 0;
+    let window = this.windows.get(ip);
+    if (!window || window.index !== index) {
+      window = { index, count: 0 };
+      this.windows.set(ip, window);
     }
-    this.windowCount += 1;
-    return this.windowCount > this.limit.perWindow;
+    window.count += 1;
+    return window.count > this.limit.perWindow;
   }
 
   /** First matching rule wins; latency-only rules fall through to normal handling. */

@@ -124,6 +124,12 @@ function parseBody(raw: string, contentType: string | undefined): { ok: true; va
   }
 }
 
+/** IPv4 peers on a dual-stack socket show as `::ffff:a.b.c.d`; rack-attack sees `a.b.c.d`. */
+function clientIp(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -329,6 +335,7 @@ class FakeChatwootServer implements FakeChatwoot {
       token,
       status: 0,
       at: Date.now(),
+      ip: clientIp(req),
       ...(accountMatch ? { accountId: Number(accountMatch[1]) } : {}),
     };
     this.requests.push(record);
@@ -345,7 +352,7 @@ class FakeChatwootServer implements FakeChatwoot {
     record: RecordedRequest,
     parsedBody: { ok: true; value: unknown } | { ok: false },
   ): Promise<RouteResponse> {
-    if (this.faults.throttled(Date.now())) return { status: 429, body: THROTTLED_BODY };
+    if (this.faults.throttled(Date.now(), record.ip, path)) return { status: 429, body: THROTTLED_BODY };
 
     const fault = this.faults.decide(method, path);
     if (fault) {

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -44,6 +44,18 @@ async function call(
     json = undefined;
   }
   return { status: res.status, headers: res.headers, text, json };
+}
+
+/** A GET sent from another loopback address (127.0.0.0/8 is all local on Linux): another client IP. */
+function callFrom(fake: FakeChatwoot, localAddress: string, path: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${fake.url}${path}`, { localAddress, headers: { api_access_token: token } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** A webhook receiver that keeps the raw bytes, as a signature check needs them. */
@@ -898,6 +910,20 @@ describe('fake Chatwoot', () => {
 
       fake.faults.clear();
       expect((await call(fake, 'GET', '/platform/api/v1/accounts', { token: fake.platformToken })).status).toBe(200);
+    });
+
+    it('counts the limit per client IP, as rack-attack keys req/ip, and never throttles /health', async () => {
+      fake.faults.rateLimit(2, 3_600_000);
+      const path = '/platform/api/v1/accounts';
+      const first = [await callFrom(fake, '127.0.0.1', path, fake.platformToken)];
+      first.push(await callFrom(fake, '127.0.0.1', path, fake.platformToken));
+      first.push(await callFrom(fake, '127.0.0.1', path, fake.platformToken));
+      expect(first).toEqual([200, 200, 429]);
+      // Another client IP has a window of its own: a fleet behind one egress IP shares one, N IPs do not.
+      expect(await callFrom(fake, '127.0.0.2', path, fake.platformToken)).toBe(200);
+      expect(fake.requests.slice(-2).map((r) => r.ip)).toEqual(['127.0.0.1', '127.0.0.2']);
+      // Safelisted by Chatwoot ('health check'): not counted, never 429 (the fake has no such route).
+      expect(await callFrom(fake, '127.0.0.1', '/health', fake.platformToken)).not.toBe(429);
     });
   });
 

@@ -257,6 +257,8 @@ export interface RecordedRequest {
   /** Status answered; 0 while the request is still in flight (e.g. delayed by a fault). */
   status: number;
   at: number;
+  /** The client's address as the socket sees it (rack-attack's `req.ip` without a proxy). */
+  ip: string;
   accountId?: number;
 }
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 
@@ -22,6 +22,8 @@ export function redisTestsEnabled(suite: string): boolean {
 export interface RedisHandle {
   url: string;
   stop(): Promise<void>;
+  /** Starts it again on the same port (empty, as after a crash of an in-memory Redis). */
+  restart(): Promise<void>;
 }
 
 /** A real, throwaway Redis on a free loopback port, in memory only. */
@@ -32,6 +34,24 @@ export async function startRedis(): Promise<RedisHandle> {
       probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+  let child = await spawnRedis(port);
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop,
+    restart: async () => {
+      await stop();
+      child = await spawnRedis(port);
+    },
+  };
+}
+
+async function spawnRedis(port: number): Promise<ChildProcess> {
   const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -42,7 +62,7 @@ export async function startRedis(): Promise<RedisHandle> {
       clearTimeout(timer);
       reject(error);
     });
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Ready to accept connections')) {
         clearTimeout(timer);
@@ -50,13 +70,5 @@ export async function startRedis(): Promise<RedisHandle> {
       }
     });
   });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return child;
 }

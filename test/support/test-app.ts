@@ -5,7 +5,8 @@ import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { startFakeChatwoot, type FakeChatwoot } from '../fake-chatwoot';
 import { createTestDatabase } from './test-database';
 
-export const PLATFORM_KEY = 'test-platform-api-key-0123456789';
+export { PLATFORM_KEY } from './platform-key';
+import { PLATFORM_KEY } from './platform-key';
 
 export interface TestResponse<T = any> {
   status: number;
