@@ -10,10 +10,16 @@ import tseslint from 'typescript-eslint';
 const DATA_ACCESS_EXEMPT = ['**/*.repository.ts', 'src/database/**', '**/migrations/**'];
 
 /**
- * Folders whose SQL is still being moved into repositories by other work in flight; the rule does
- * not cover them YET. Remove an entry once its module is converted, until this list is empty.
+ * Files whose SQL has not moved into a repository yet; the rule does not cover them YET. Remove an
+ * entry once it is converted, until this list is empty. `store-lock.service.ts` holds a session
+ * advisory lock on its own connection and waits for the `withStoreLock` redesign (issue #13 item 5).
  */
-const DATA_ACCESS_NOT_YET_COVERED = ['src/webhooks/**', 'src/accounts/**', 'src/context/**'];
+const DATA_ACCESS_NOT_YET_COVERED = [
+  'src/accounts/store-lock.service.ts',
+  'src/context/context-retention.service.ts',
+  'src/context/discount-code.service.ts',
+  'src/context/escalation.service.ts',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'test-results/**'] },

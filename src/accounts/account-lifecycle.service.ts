@@ -172,7 +172,9 @@ export class AccountLifecycleService {
         websiteToken: null,
         lastError: null,
       });
-      await this.stores.forStore(storeId).update({ notificationSecretEnc: null, notificationUrl: null, actionUrl: null, settings: {} });
+      await this.stores
+        .forStore(storeId)
+        .update({ notificationSecretEnc: null, notificationUrl: null, actionUrl: null, settings: {} });
       this.logger.log(`store ${storeId}: Chatwoot account ${link.accountId ?? '-'} deleted`);
     });
   }
