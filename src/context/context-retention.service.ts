@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { JobQueue } from '../jobs/job-queue.service';
-import { DiscountCode } from './entities/discount-code.entity';
-import { Escalation } from './entities/escalation.entity';
+import { DiscountCodeRepository } from './discount-code.repository';
+import { EscalationRepository } from './escalation.repository';
 
 /** This module's part of erasure and store deletion. */
 @Injectable()
 export class ContextRetentionService {
   constructor(
-    @InjectRepository(DiscountCode) private readonly codes: Repository<DiscountCode>,
-    @InjectRepository(Escalation) private readonly escalations: Repository<Escalation>,
+    private readonly codes: DiscountCodeRepository,
+    private readonly escalations: EscalationRepository,
     jobs: JobQueue,
   ) {
     jobs.on('customer.erased', 'context.customer-erased', ({ storeId, customerId }) => this.eraseCustomer(storeId, customerId));
@@ -22,12 +20,12 @@ export class ContextRetentionService {
    * still honour one) but lose who they were for.
    */
   async eraseCustomer(storeId: string, customerId: string): Promise<void> {
-    await this.escalations.delete({ storeId, customerId });
-    await this.codes.update({ storeId, customerId }, { customerId: null, contactId: null });
+    await this.escalations.forStore(storeId).deleteForCustomer(customerId);
+    await this.codes.forStore(storeId).forgetCustomer(customerId);
   }
 
   async deleteStore(storeId: string): Promise<void> {
-    await this.escalations.delete({ storeId });
-    await this.codes.delete({ storeId });
+    await this.escalations.forStore(storeId).deleteAll();
+    await this.codes.forStore(storeId).deleteAll();
   }
 }

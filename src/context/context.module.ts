@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -17,8 +16,8 @@ import { DashboardAppPage } from './dashboard-app.page';
 import { DiscountCodeStatusController } from './discount-code-status.controller';
 import { DiscountCodeService } from './discount-code.service';
 import { DiscountUsageRepository } from './discount-usage.repository';
-import { DiscountCode } from './entities/discount-code.entity';
-import { Escalation } from './entities/escalation.entity';
+import { DiscountCodeRepository } from './discount-code.repository';
+import { EscalationRepository } from './escalation.repository';
 import { EscalationService } from './escalation.service';
 
 /**
@@ -28,7 +27,6 @@ import { EscalationService } from './escalation.service';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([DiscountCode, Escalation]),
     AccountsModule,
     ContactsModule,
     WebhooksModule,
@@ -43,8 +41,10 @@ import { EscalationService } from './escalation.service';
     ContextReadRepository,
     ContextService,
     DiscountCodeService,
+    DiscountCodeRepository,
     DiscountUsageRepository,
     EscalationService,
+    EscalationRepository,
     ContextRetentionService,
     DashboardAppPage,
   ],

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { resolveStoreSettings } from '../accounts/store-settings';
 import { StoreDirectory } from '../accounts/store-directory.service';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
@@ -11,9 +10,12 @@ import { MetricsService } from '../observability/metrics.service';
 import type { AgentPrincipal } from './auth/agent-principal';
 import { ContextService } from './context.service';
 import type { CreateDiscountCodeDto, DiscountCodeDto, DiscountCodeStatusDto } from './dto/create-discount-code.dto';
-import { DiscountCode } from './entities/discount-code.entity';
+import { DiscountCodeRepository } from './discount-code.repository';
+import { DiscountUsageRepository } from './discount-usage.repository';
+import type { DiscountCode } from './entities/discount-code.entity';
 import { NotificationService } from '../notifications/notification.service';
 import {
+  type CapViolation,
   checkDiscountCaps,
   discountCodeStatus,
   generateDiscountCode,
@@ -23,7 +25,6 @@ import {
 
 export const DEFAULT_CODE_VALIDITY_DAYS = 30;
 const DAY_MS = 86_400_000;
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * Discount codes agents give customers: capped per store and agent, recorded, posted into the
@@ -37,7 +38,8 @@ export class DiscountCodeService {
   private readonly refused;
 
   constructor(
-    @InjectRepository(DiscountCode) private readonly codes: Repository<DiscountCode>,
+    private readonly codes: DiscountCodeRepository,
+    private readonly usage: DiscountUsageRepository,
     private readonly db: DataSource,
     private readonly stores: StoreDirectory,
     private readonly context: ContextService,
@@ -78,42 +80,37 @@ export class DiscountCodeService {
     // Verified agents are who their token says; with the shared context token we record what the app reports.
     const agentId = principal.agent?.id ?? input.agentId ?? null;
     const agentName = principal.agent?.name ?? input.agentName ?? null;
-    const row = await this.db.transaction(async (m) => {
+    const issued = await this.db.transaction(async (m): Promise<{ refused: CapViolation } | { row: DiscountCode }> => {
+      const codes = this.codes.forStore(store.id, m);
       // Serialises this agent's issuing in this store, so parallel requests cannot overshoot the daily cap.
-      await m.query('select pg_advisory_xact_lock(hashtext($1))', [`discount:${store.id}:${agentId ?? 'shared'}`]);
-      const [{ count }] = (await m.query(
-        `select count(*)::int as count from discount_codes
-          where store_id = $1 and agent_id is not distinct from $2 and created_at > now() - interval '24 hours'`,
-        [store.id, agentId],
-      )) as { count: number }[];
+      await codes.lockIssuing(String(agentId ?? 'shared'));
+      const count = await this.usage.forStore(store.id, m).issuedByAgentToday(agentId);
       const capped = checkDiscountCaps(input, caps, count);
-      if (capped) return capped;
+      if (capped) return { refused: capped };
       for (let attempt = 0; ; attempt++) {
-        const candidate = m.create(DiscountCode, {
-          storeId: store.id,
-          code: generateDiscountCode(storePrefix(store.name, store.id)),
-          type: input.type,
-          value: input.value,
-          currency: store.currency,
-          customerId: customer?.customerId ?? null,
-          contactId,
-          agentId,
-          agentName,
-          issuedVia: principal.via,
-          conversationId: input.conversationId ?? null,
-          expiresAt,
-          createdAt: now,
-        });
-        try {
-          await m.query('savepoint code_insert');
-          return await m.save(candidate);
-        } catch (error) {
-          await m.query('rollback to savepoint code_insert');
-          if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= 4) throw error;
-        }
+        // A code taken by any store draws another, up to five tries; the fifth throws the unique violation.
+        const row = await codes.insert(
+          {
+            code: generateDiscountCode(storePrefix(store.name, store.id)),
+            type: input.type,
+            value: input.value,
+            currency: store.currency,
+            customerId: customer?.customerId ?? null,
+            contactId,
+            agentId,
+            agentName,
+            issuedVia: principal.via,
+            conversationId: input.conversationId ?? null,
+            expiresAt,
+            createdAt: now,
+          },
+          attempt < 4,
+        );
+        if (row) return { row };
       }
     });
-    if (!(row instanceof DiscountCode)) return this.refuse(row.code, row.message);
+    if ('refused' in issued) return this.refuse(issued.refused.code, issued.refused.message);
+    const row = issued.row;
     this.created.inc({ type: row.type });
 
     const privateNote = api ? await this.postNote(api, row, store.locale) : 'skipped';
@@ -156,7 +153,7 @@ export class DiscountCodeService {
   async status(storeId: string, rawCode: string, now = new Date()): Promise<DiscountCodeStatusDto> {
     await this.stores.get(storeId);
     const code = normaliseCode(rawCode);
-    const row = await this.codes.findOne({ where: { storeId, code } });
+    const row = await this.codes.forStore(storeId).byCode(code);
     const status = discountCodeStatus(row, now);
     if (!row) return { code, status };
     return {
@@ -175,16 +172,11 @@ export class DiscountCodeService {
   /** An order carrying the code redeems it; the same order cancelled or refunded gives it back. */
   async onOrder(storeId: string, orderId: string, status: string, discountCode: string | null): Promise<void> {
     if (status === 'cancelled' || status === 'refunded') {
-      await this.codes.update({ storeId, redeemedOrderId: orderId }, { redeemedAt: null, redeemedOrderId: null });
+      await this.codes.forStore(storeId).releaseOrder(orderId);
       return;
     }
     if (!discountCode) return;
-    await this.codes
-      .createQueryBuilder()
-      .update()
-      .set({ redeemedAt: () => 'now()', redeemedOrderId: orderId })
-      .where('store_id = :storeId and code = :code and redeemed_at is null', { storeId, code: normaliseCode(discountCode) })
-      .execute();
+    await this.codes.forStore(storeId).redeem(normaliseCode(discountCode), orderId);
   }
 
   private async assertConversationOfContact(

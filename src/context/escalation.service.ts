@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, MoreThan, Not, Repository } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { SERVICE_LABELS } from '../accounts/service-labels';
 import { StoreDirectory } from '../accounts/store-directory.service';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
@@ -11,7 +10,8 @@ import type { AgentPrincipal } from './auth/agent-principal';
 import { ContextCacheService } from './context-cache.service';
 import { ContextService } from './context.service';
 import type { EscalateDto, EscalationDto } from './dto/escalate.dto';
-import { Escalation, type EscalationEffects } from './entities/escalation.entity';
+import type { EscalationEffects } from './entities/escalation.entity';
+import { EscalationRepository } from './escalation.repository';
 import { NotificationService } from '../notifications/notification.service';
 
 export const ESCALATED_LABEL = SERVICE_LABELS.escalated.title;
@@ -29,7 +29,7 @@ export class EscalationService {
   private readonly outcomes;
 
   constructor(
-    @InjectRepository(Escalation) private readonly escalations: Repository<Escalation>,
+    private readonly escalations: EscalationRepository,
     private readonly db: DataSource,
     private readonly stores: StoreDirectory,
     private readonly context: ContextService,
@@ -51,15 +51,9 @@ export class EscalationService {
     const reason = input.reason.trim();
 
     const row = await this.db.transaction(async (m) => {
-      await m.query('select pg_advisory_xact_lock(hashtext($1))', [`escalate:${store.id}:${conversationId}`]);
-      const recent = await m.findOne(Escalation, {
-        where: {
-          storeId: store.id,
-          conversationId,
-          state: Not('failed'),
-          createdAt: MoreThan(new Date(Date.now() - ESCALATION_WINDOW_MS)),
-        },
-      });
+      const escalations = this.escalations.forStore(store.id, m);
+      await escalations.lockConversation(conversationId);
+      const recent = await escalations.recentNotFailed(conversationId, new Date(Date.now() - ESCALATION_WINDOW_MS));
       if (recent) {
         this.outcomes.inc({ outcome: 'duplicate' });
         throw new ConflictError(
@@ -67,22 +61,15 @@ export class EscalationService {
           'ALREADY_ESCALATED',
         );
       }
-      return m.save(
-        m.create(Escalation, {
-          storeId: store.id,
-          conversationId,
-          contactId,
-          customerId: customer?.customerId ?? null,
-          reason,
-          agentId,
-          agentName,
-          state: 'pending',
-          effects: {},
-          lastError: null,
-          createdAt: new Date(),
-          finishedAt: null,
-        }),
-      );
+      return escalations.insertPending({
+        conversationId,
+        contactId,
+        customerId: customer?.customerId ?? null,
+        reason,
+        agentId,
+        agentName,
+        createdAt: new Date(),
+      });
     });
 
     const effects: EscalationEffects = {};
@@ -102,10 +89,9 @@ export class EscalationService {
       effects.noteId = note.id;
     } catch (error) {
       // Failed escalations do not block a retry inside the window.
-      await this.escalations.update(
-        { storeId: store.id, id: row.id },
-        { state: 'failed', effects, lastError: error instanceof Error ? error.message : String(error), finishedAt: new Date() },
-      );
+      await this.escalations
+        .forStore(store.id)
+        .markFailed(row.id, effects, error instanceof Error ? error.message : String(error), new Date());
       this.outcomes.inc({ outcome: 'failed' });
       throw error;
     }
@@ -126,7 +112,7 @@ export class EscalationService {
       { dedupeKey: `escalation:${row.id}` },
     );
     effects.notificationId = notification.id;
-    await this.escalations.update({ storeId: store.id, id: row.id }, { state: 'done', effects, finishedAt: new Date() });
+    await this.escalations.forStore(store.id).markDone(row.id, effects, new Date());
     this.outcomes.inc({ outcome: 'done' });
     if (contactId) await this.cache.invalidateContact(store.id, contactId);
     await this.cache.invalidateCustomer(store.id, row.customerId);

@@ -9,7 +9,7 @@ import { ChatAttributionRepository } from '../tracking/chat-attribution.reposito
 import { StoreScopedRepository } from './store-scope';
 
 /** Modules already on the one data-access shape (the rest are listed in eslint.config.mjs). */
-const MODULES = ['contacts', 'tracking', 'notifications'];
+const MODULES = ['contacts', 'tracking', 'notifications', 'context'];
 
 const repositoryFiles = MODULES.flatMap((module) =>
   readdirSync(join(__dirname, '..', module))
