@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Browser, Frame, FrameLocator, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeChatwoot, type FakeChatwoot } from '../fake-chatwoot';
+import { startFakePlatform, type FakePlatform } from '../support/fake-platform';
 import { item, seedCustomer } from '../e2e/context/context-fixtures';
 import { eventually } from '../support/eventually';
 import { browserTestsEnabled, launchChromium } from '../support/headless-chromium';
@@ -15,165 +15,51 @@ const enabled = browserTestsEnabled('agent panel browser test');
 const DAY = 86_400_000;
 const SCREENSHOTS = 'test-results/panel';
 const WAIT = 30_000;
+/** The Tea Shop's order actions (settings.orderActions); tests that need other limits set them and put these back. */
+const POLICY = {
+  allowed: ['cancel', 'refund', 'resend_confirmation'],
+  refundMaxPerAction: 10_000,
+  refundMaxPerAgentPerDay: 50_000,
+};
 
-// ================================================================================================
-// CONTRACT STAND-IN (PANEL-CONTRACT.md, issue #15)
-// The context response fields `shipments`, `order_actions`, `action_policy`, `discount_policy` and
-// the endpoint POST .../orders/:orderId/actions are built by other helpers at the same time. Until
-// they are merged, this one helper adds them to the REAL context response, only where the real
-// response lacks them, and answers the actions endpoint with contract-shaped JSON. After the merge:
-// send the shipments of `shipped` below with the order upserts (today's upsert refuses the unknown
-// field), give the stores an actionUrl (a fake platform) and settings.orderActions matching the
-// StandInOptions of each test, then set CONTRACT_STAND_IN to false and drop what no longer applies.
-// ================================================================================================
-const CONTRACT_STAND_IN = true;
-
-type ActionType = 'cancel' | 'refund' | 'resend_confirmation';
-type Outcome = 'succeeded' | 'rejected' | 'pending' | 'unavailable-once';
-
-interface StandInOptions {
-  allowed?: ActionType[];
-  refundMaxPerAction?: number;
-  refundMaxPerAgentPerDay?: number;
-  outcomes?: Partial<Record<ActionType, Outcome>>;
-  shipments?: Record<string, unknown[]>;
-}
-
-interface StandIn {
-  /** GETs of the context (the panel's load and every refresh), counted whether stood in or not. */
+interface Traffic {
+  /** GETs of the context (the panel's load and every refresh). */
   contextGets: number;
+  /** The panel's POSTs to the order actions endpoint, with the status it got (real or simulated). */
   actionRequests: { orderId: string; body: any; status: number }[];
-  discountsCreated: number;
 }
 
-async function installContractStandIn(page: Page, options: StandInOptions = {}): Promise<StandIn> {
-  const standIn: StandIn = { contextGets: 0, actionRequests: [], discountsCreated: 0 };
+/** Watches what the panel asks the service; changes nothing. */
+function watchTraffic(page: Page): Traffic {
+  const traffic: Traffic = { contextGets: 0, actionRequests: [] };
   page.on('request', (request: Request) => {
-    if (request.method() === 'GET' && /\/v1\/context\/accounts\/\d+\/contacts\/\d+$/.test(new URL(request.url()).pathname))
-      standIn.contextGets++;
+    if (request.method() === 'GET' && CONTEXT_PATH.test(new URL(request.url()).pathname)) traffic.contextGets++;
   });
   page.on('response', (response) => {
-    if (/\/discount-codes$/.test(new URL(response.url()).pathname) && response.status() === 201) standIn.discountsCreated++;
+    const path = new URL(response.url()).pathname;
+    if (response.request().method() !== 'POST' || !ACTIONS_PATH.test(path)) return;
+    traffic.actionRequests.push({
+      orderId: decodeURIComponent(path.split('/').slice(-2)[0]),
+      body: JSON.parse(response.request().postData() ?? '{}'),
+      status: response.status(),
+    });
   });
-  if (!CONTRACT_STAND_IN) return standIn;
-
-  const policy = {
-    enabled: true,
-    allowed: options.allowed ?? (['cancel', 'refund', 'resend_confirmation'] as ActionType[]),
-    refund_max_per_action: options.refundMaxPerAction ?? 10_000,
-    refund_max_per_agent_per_day: options.refundMaxPerAgentPerDay ?? 50_000,
-    refunded_by_agent_today: 0,
-  };
-  const actions: any[] = [];
-  const byKey = new Map<string, { body: string; action: any }>();
-  let orders: any[] = [];
-  const failedOnce = new Set<ActionType>();
-
-  await page.route(
-    (url) => /\/v1\/context\/accounts\/\d+\/contacts\/\d+$/.test(url.pathname),
-    async (route) => {
-      if (route.request().method() !== 'GET') return route.fallback();
-      const response = await route.fetch();
-      if (!response.ok()) return route.fulfill({ response });
-      const body = await response.json();
-      orders = body.recent_orders ?? [];
-      for (const order of orders) order.shipments ??= options.shipments?.[order.id] ?? [];
-      body.order_actions ??= actions;
-      body.action_policy ??= policy;
-      body.discount_policy ??= {
-        max_percent: 20,
-        max_fixed_amount: 2_500,
-        max_per_agent_per_day: 10,
-        used_by_agent_today: standIn.discountsCreated,
-      };
-      return route.fulfill({ response, json: body });
-    },
-  );
-
-  await page.route(
-    (url) => /\/v1\/context\/accounts\/\d+\/contacts\/\d+\/orders\/[^/]+\/actions$/.test(url.pathname),
-    async (route) => {
-      const orderId = decodeURIComponent(new URL(route.request().url()).pathname.split('/').slice(-2)[0]);
-      const raw = route.request().postData() ?? '{}';
-      const body = JSON.parse(raw);
-      const answer = (status: number, json: unknown) => {
-        standIn.actionRequests.push({ orderId, body, status });
-        return route.fulfill({ status, json });
-      };
-      const { idempotencyKey, ...rest } = body;
-      const same = byKey.get(idempotencyKey);
-      if (same) {
-        return same.body === JSON.stringify(rest)
-          ? answer(200, { action: same.action })
-          : answer(409, { statusCode: 409, code: 'IDEMPOTENCY_KEY_REUSED', message: 'Key reused', requestId: 'stand-in' });
-      }
-      const type = body.type as ActionType;
-      if (!policy.allowed.includes(type))
-        return answer(403, { statusCode: 403, code: 'ORDER_ACTION_NOT_ALLOWED', message: 'Not allowed', requestId: 'stand-in' });
-      const order = orders.find((o) => o.id === orderId);
-      if (!order) return answer(404, { statusCode: 404, code: 'ORDER_NOT_FOUND', message: 'Not found', requestId: 'stand-in' });
-      let amount: number | null = null;
-      if (type === 'refund') {
-        amount =
-          body.amount ??
-          (body.lines
-            ? body.lines.reduce(
-                (sum: number, l: any) => sum + l.quantity * order.items.find((i: any) => i.product_id === l.productId).unit_price,
-                0,
-              )
-            : order.total);
-        if (amount! > policy.refund_max_per_action)
-          return answer(422, {
-            statusCode: 422,
-            code: 'REFUND_OVER_CEILING',
-            message: `A refund of ${amount} is over the ceiling of ${policy.refund_max_per_action} per action`,
-            requestId: 'stand-in',
-          });
-      }
-      let outcome = options.outcomes?.[type] ?? 'succeeded';
-      if (outcome === 'unavailable-once') {
-        if (!failedOnce.has(type)) {
-          failedOnce.add(type);
-          return answer(503, { statusCode: 503, code: 'UNAVAILABLE', message: 'pg pool exhausted', requestId: 'stand-in' });
-        }
-        outcome = 'succeeded';
-      }
-      const now = new Date().toISOString();
-      const action = {
-        id: randomUUID(),
-        order_id: orderId,
-        type,
-        status: outcome,
-        amount,
-        currency: type === 'refund' ? order.currency : null,
-        lines: (body.lines ?? []).map((l: any) => ({ product_id: l.productId, quantity: l.quantity })),
-        reason: body.reason ?? null,
-        platform_message: outcome === 'rejected' ? 'Order already left the warehouse' : null,
-        agent: { id: 4242, name: 'Dana Agent' },
-        conversation_id: body.conversationId ?? null,
-        created_at: now,
-        updated_at: now,
-      };
-      byKey.set(idempotencyKey, { body: JSON.stringify(rest), action });
-      actions.unshift(action);
-      if (type === 'refund' && outcome === 'succeeded') policy.refunded_by_agent_today += amount!;
-      return answer(outcome === 'pending' ? 202 : 201, { action });
-    },
-  );
-  return standIn;
+  return traffic;
 }
-// ======================================== end of stand-in ========================================
+const CONTEXT_PATH = /\/v1\/context\/accounts\/\d+\/contacts\/\d+$/;
+const ACTIONS_PATH = /\/v1\/context\/accounts\/\d+\/contacts\/\d+\/orders\/[^/]+\/actions$/;
 
 interface Panel {
   page: Page;
   app: FrameLocator;
   frame: Frame;
-  standIn: StandIn;
+  traffic: Traffic;
 }
 
 // Generous limits: these wait for real pages on a shared two-core machine, they measure nothing.
 describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { timeout: 120_000 }, () => {
   let fake: FakeChatwoot;
+  let platform: FakePlatform;
   let proxy: { server: Server; url: string };
   const pages = new Map<string, string>();
   let t: TestApp;
@@ -188,12 +74,55 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
   let hostCount = 0;
 
   const daysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString();
+  /** Sent with the order upserts, as the platform sends them. */
+  const shipped = {
+    'A-1002': [
+      {
+        id: 'S-1',
+        carrier: 'PostNL',
+        trackingNumber: '3SABC123',
+        trackingUrl: 'https://tracking.example.test/3SABC123',
+        status: 'in_transit',
+        shippedAt: daysAgo(9),
+      },
+    ],
+    // No tracking URL (the upsert refuses one that is not http or https).
+    'A-1001': [{ id: 'S-0', carrier: 'DHL', status: 'delivered', shippedAt: daysAgo(39), deliveredAt: daysAgo(37) }],
+  };
+
+  /**
+   * The Tea Shop's orderActions settings. An action reads them fresh, but the context the panel
+   * loads may come from a store remembered for up to STORE_LOOKUP_TTL_MS: wait until it shows them.
+   */
+  async function setPolicy(policy: Partial<typeof POLICY>): Promise<void> {
+    const wanted = { ...POLICY, ...policy };
+    const res = await t.request('PUT', `/v1/stores/${tea.storeId}/settings`, { body: { orderActions: wanted } });
+    expect(res.status, res.text).toBe(200);
+    await eventually(async () => {
+      const context = await t.request('GET', `/v1/context/accounts/${tea.accountId}/contacts/${alice}`, {
+        headers: { 'x-context-token': tea.contextToken },
+      });
+      expect(context.body.action_policy).toMatchObject({
+        allowed: wanted.allowed,
+        refund_max_per_action: wanted.refundMaxPerAction,
+        refund_max_per_agent_per_day: wanted.refundMaxPerAgentPerDay,
+      });
+    }, 20_000);
+  }
+  /** What reached the fake platform for an order, from index `from` on. */
+  const platformGot = (orderId: string, from = 0) => platform.received.slice(from).filter((r) => r.body?.orderId === orderId);
 
   beforeAll(async () => {
     fake = await startFakeChatwoot();
     proxy = await startChatwootProxy(fake, pages);
-    t = await startTestApp({ fake, env: { CHATWOOT_URL: fake.url, CHATWOOT_FRONTEND_URL: proxy.url } });
-    tea = await seedStore(t, { name: 'Tea Shop' });
+    platform = await startFakePlatform();
+    // A hanging platform costs the panel this long before it answers "pending".
+    t = await startTestApp({
+      fake,
+      env: { CHATWOOT_URL: fake.url, CHATWOOT_FRONTEND_URL: proxy.url, ORDER_ACTION_TIMEOUT_MS: '2000' },
+    });
+    tea = await seedStore(t, { name: 'Tea Shop', actionUrl: platform.url, settings: { orderActions: POLICY } });
+    platform.trust(tea.storeId, tea.notificationSecret);
     thee = await seedStore(t, { name: 'Theewinkel', locale: 'nl-NL' });
     for (const store of [tea, thee]) {
       for (const [productId, category, price] of [
@@ -211,9 +140,19 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
       name: 'Alice Example',
       email: 'alice@example.test',
       orders: [
-        { orderId: 'A-1001', totalAmount: 30_000, placedAt: daysAgo(40), items: [item('green', 'Tea', 1_000, 30)] },
+        // Paid, so that the panel may cancel them as well as refund them.
+        {
+          orderId: 'A-1001',
+          status: 'paid',
+          totalAmount: 30_000,
+          placedAt: daysAgo(40),
+          items: [item('green', 'Tea', 1_000, 30)],
+          shipments: shipped['A-1001'],
+        },
         {
           orderId: 'A-1002',
+          status: 'paid',
+          shipments: shipped['A-1002'],
           totalAmount: 24_000,
           placedAt: daysAgo(10),
           items: [item('green', 'Tea', 1_000, 20), item('cup', 'Cups', 800, 5)],
@@ -253,6 +192,7 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    await platform?.close();
     await new Promise<void>((resolve) => (proxy ? proxy.server.close(() => resolve()) : resolve()));
     await fake?.close();
   });
@@ -291,7 +231,6 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
       scheme?: 'light' | 'dark';
       labels?: string[];
       supportPriority?: string;
-      standIn?: StandInOptions;
       before?: (page: Page) => Promise<void>;
       waitFor?: 'customer' | 'none';
     } = {},
@@ -310,7 +249,7 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
       viewport: { width: opts.width ?? 400, height: 1500 },
       colorScheme: opts.scheme ?? 'light',
     });
-    const standIn = await installContractStandIn(page, opts.standIn);
+    const traffic = watchTraffic(page);
     if (opts.before) await opts.before(page);
     await page.goto(`${proxy.url}${path}`);
     const app = page.frameLocator('#app');
@@ -321,33 +260,8 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
       for (const id of ['#insights', '#recommendations'])
         await expect.poll(() => app.locator(id).textContent(), { timeout: WAIT }).not.toMatch(/Loading…|Laden…/);
     }
-    return { page, app, frame: await panelFrame(page), standIn };
+    return { page, app, frame: await panelFrame(page), traffic };
   }
-
-  const shipped = {
-    'A-1002': [
-      {
-        id: 'S-1',
-        carrier: 'PostNL',
-        tracking_number: '3SABC123',
-        tracking_url: 'https://tracking.example.test/3SABC123',
-        status: 'in_transit',
-        shipped_at: daysAgo(9),
-        delivered_at: null,
-      },
-    ],
-    'A-1001': [
-      {
-        id: 'S-0',
-        carrier: 'DHL',
-        tracking_number: null,
-        tracking_url: 'javascript:alert(1)',
-        status: 'delivered',
-        shipped_at: daysAgo(39),
-        delivered_at: daysAgo(37),
-      },
-    ],
-  };
 
   for (const scheme of ['light', 'dark'] as const) {
     for (const width of [400, 900]) {
@@ -357,7 +271,6 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
           scheme,
           labels: ['vip'],
           supportPriority: 'urgent',
-          standIn: { shipments: shipped },
         });
         try {
           // Everything an agent can open, so that its contrast and labels are checked too.
@@ -445,7 +358,7 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
 
   it('refreshes after an escalation and a discount; submit buttons are disabled in flight and after success', async () => {
     const held = gate();
-    const { page, app, standIn } = await openPanel({
+    const { page, app, traffic } = await openPanel({
       before: (p) =>
         p.route(
           (url) => url.pathname.endsWith('/escalate'),
@@ -457,7 +370,7 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
     });
     try {
       expect(await app.locator('#escalations').count()).toBe(0);
-      const loadsBefore = standIn.contextGets;
+      const loadsBefore = traffic.contextGets;
       await app.locator('#escalate-open').click();
       await app.locator('#escalate-reason').fill('Parcel is two weeks late');
       await app.locator('#escalate-submit').click();
@@ -469,7 +382,7 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
       await app.locator('#escalate-done').waitFor({ timeout: WAIT });
       // Refreshed without a reload: the escalation is listed, and the submit stays disabled.
       await expect.poll(() => app.locator('#escalations').textContent(), { timeout: WAIT }).toContain('Parcel is two weeks late');
-      expect(standIn.contextGets).toBeGreaterThan(loadsBefore);
+      expect(traffic.contextGets).toBeGreaterThan(loadsBefore);
       expect(await app.locator('#escalate-done').count()).toBe(1);
       expect(await app.locator('#escalate-submit').isDisabled()).toBe(true);
 
@@ -480,12 +393,12 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
       expect(await app.locator('#discount-caps').textContent()).toBe(
         'This store allows up to 20% or €25.00 off per code; 0 of 10 codes used by you today.',
       );
-      const beforeDiscount = standIn.contextGets;
+      const beforeDiscount = traffic.contextGets;
       await app.locator('#discount-value').fill('5');
       await app.locator('#discount-submit').click();
       await app.locator('#discount-confirm').click();
       await app.locator('#discount-code').waitFor({ timeout: WAIT });
-      await expect.poll(() => standIn.contextGets, { timeout: WAIT }).toBeGreaterThan(beforeDiscount);
+      await expect.poll(() => traffic.contextGets, { timeout: WAIT }).toBeGreaterThan(beforeDiscount);
       await expect.poll(() => app.locator('#discount-caps').textContent(), { timeout: WAIT }).toContain('1 of 10 codes');
       expect(await app.locator('#discount-submit').isDisabled()).toBe(true);
       // A new value is a new request: the form takes it again.
@@ -568,14 +481,14 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
   });
 
   it('shows shipments on each order: carrier, status, dates and a tracking link opening in a new tab', async () => {
-    const { page, app } = await openPanel({ standIn: { shipments: shipped } });
+    const { page, app } = await openPanel();
     try {
       const shipment = app.locator('#order-A-1002 li.shipment');
       const text = (await shipment.textContent()) ?? '';
       expect(text).toContain('PostNL');
       expect(text).toContain('in transit');
       expect(text).toContain(
-        `shipped ${new Date(shipped['A-1002'][0].shipped_at).toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' })}`,
+        `shipped ${new Date(shipped['A-1002'][0].shippedAt).toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' })}`,
       );
       const link = shipment.locator('a.tracking');
       expect(await link.getAttribute('href')).toBe('https://tracking.example.test/3SABC123');
@@ -592,34 +505,46 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
   });
 
   it('cancels an order after a confirmation naming the amount, shows the result and refreshes', async () => {
-    const { page, app, standIn } = await openPanel({ standIn: { allowed: ['cancel', 'refund'] } });
+    await setPolicy({ allowed: ['cancel', 'refund'] });
+    const { page, app, traffic } = await openPanel();
+    const from = platform.received.length;
     try {
       // Only the allowed actions have buttons.
       expect(
         await app.locator('#order-A-1002 button[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action'))),
       ).toEqual(['cancel', 'refund']);
-      const loads = standIn.contextGets;
+      const listed = await app.locator('#order-actions li').count();
+      const loads = traffic.contextGets;
       await app.locator('#order-A-1002 button[data-action="cancel"]').click();
       expect(await app.locator('#order-action-prompt').textContent()).toBe('Cancel order #A-1002 (€240.00)?');
       await app.locator('#order-action-confirm').click();
       await expect
         .poll(() => app.locator('#order-action-result').textContent(), { timeout: WAIT })
         .toBe('Done: Cancellation of order #A-1002 succeeded.');
-      expect(standIn.actionRequests).toHaveLength(1);
-      expect(standIn.actionRequests[0].body).toMatchObject({ type: 'cancel', conversationId: currentConversation });
-      expect(standIn.actionRequests[0].body.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
-      await expect.poll(() => standIn.contextGets, { timeout: WAIT }).toBeGreaterThan(loads);
-      await expect.poll(() => app.locator('#order-actions li').count(), { timeout: WAIT }).toBe(1);
+      expect(traffic.actionRequests).toHaveLength(1);
+      expect(traffic.actionRequests[0]).toMatchObject({ orderId: 'A-1002', status: 201 });
+      expect(traffic.actionRequests[0].body).toMatchObject({ type: 'cancel', conversationId: currentConversation });
+      expect(traffic.actionRequests[0].body.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
+      // The store's platform got one signed cancellation of that order.
+      const sent = platformGot('A-1002', from);
+      expect(sent).toHaveLength(1);
+      expect(sent[0].signatureValid).toBe(true);
+      expect(sent[0].outcome).toBe('succeed');
+      expect(sent[0].body).toMatchObject({ type: 'order.cancel', storeId: tea.storeId, orderId: 'A-1002', amount: null });
+      await expect.poll(() => traffic.contextGets, { timeout: WAIT }).toBeGreaterThan(loads);
+      await expect.poll(() => app.locator('#order-actions li').count(), { timeout: WAIT }).toBe(listed + 1);
       expect(await app.locator('#order-actions').textContent()).toContain('Cancellation · #A-1002');
       // The result stays on screen after the refresh.
       expect(await app.locator('#order-action-result').count()).toBe(1);
     } finally {
       await page.close();
+      await setPolicy({});
     }
   });
 
   it('refunds selected lines after a confirmation naming the amount, with the ceiling shown up front', async () => {
-    const { page, app, standIn } = await openPanel({ standIn: { refundMaxPerAction: 10_000 } });
+    const { page, app, traffic } = await openPanel();
+    const from = platform.received.length;
     try {
       await app.locator('#order-A-1002 button[data-action="refund"]').click();
       expect(await app.locator('#refund-A-1002-caps').textContent()).toBe(
@@ -633,10 +558,19 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
       await expect
         .poll(() => app.locator('#order-action-result').textContent(), { timeout: WAIT })
         .toBe('Done: Refund €46.00 of order #A-1002 succeeded.');
-      const sent = standIn.actionRequests[0].body;
-      expect(sent.type).toBe('refund');
-      expect(sent.amount).toBeUndefined();
-      expect([...sent.lines].sort((a: any, b: any) => a.productId.localeCompare(b.productId))).toEqual([
+      const asked = traffic.actionRequests[0].body;
+      expect(asked.type).toBe('refund');
+      expect(asked.amount).toBeUndefined();
+      expect([...asked.lines].sort((a: any, b: any) => a.productId.localeCompare(b.productId))).toEqual([
+        { productId: 'cup', quantity: 2 },
+        { productId: 'green', quantity: 3 },
+      ]);
+      // The platform got the refund signed, for the amount of those lines at the order's prices.
+      const sent = platformGot('A-1002', from);
+      expect(sent).toHaveLength(1);
+      expect(sent[0].signatureValid).toBe(true);
+      expect(sent[0].body).toMatchObject({ type: 'order.refund', storeId: tea.storeId, amount: 4_600, currency: 'EUR' });
+      expect([...sent[0].body.lines].sort((a: any, b: any) => a.productId.localeCompare(b.productId))).toEqual([
         { productId: 'cup', quantity: 2 },
         { productId: 'green', quantity: 3 },
       ]);
@@ -651,7 +585,8 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
   });
 
   it('refuses a refund over the ceiling and says why, naming the amount and the ceiling', async () => {
-    const { page, app, standIn } = await openPanel({ standIn: { refundMaxPerAction: 10_000 } });
+    const { page, app, traffic } = await openPanel();
+    const from = platform.received.length;
     try {
       await app.locator('#order-A-1001 button[data-action="refund"]').click();
       await app.getByLabel('Amount in EUR').fill('150');
@@ -662,7 +597,9 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
       await expect
         .poll(() => app.locator('#order-action-error').textContent(), { timeout: WAIT })
         .toBe('Refused: €150.00 is more than the €100.00 a single refund may be.');
-      expect(standIn.actionRequests.map((r) => [r.body.amount, r.status])).toEqual([[15_000, 422]]);
+      expect(traffic.actionRequests.map((r) => [r.body.amount, r.status])).toEqual([[15_000, 422]]);
+      // The service refused it itself: nothing reached the platform.
+      expect(platform.received.slice(from)).toEqual([]);
       // A refusal is final: no Retry for it.
       expect(await app.locator('#order-action-retry').count()).toBe(0);
     } finally {
@@ -671,13 +608,29 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
   });
 
   it("shows the platform's refusal, and a pending answer; Retry after an outage reuses the idempotency key", async () => {
-    const { page, app, standIn } = await openPanel({
-      standIn: {
-        refundMaxPerAction: 50_000,
-        outcomes: { resend_confirmation: 'rejected', cancel: 'pending', refund: 'unavailable-once' },
-      },
+    await setPolicy({ refundMaxPerAction: 50_000 });
+    // The service is unreachable for the first refund request only (the one thing still simulated).
+    let outage = true;
+    const { page, app, traffic } = await openPanel({
+      before: (p) =>
+        p.route(
+          (url) => ACTIONS_PATH.test(url.pathname),
+          async (route) => {
+            if (outage && JSON.parse(route.request().postData() ?? '{}').type === 'refund') {
+              outage = false;
+              return route.fulfill({
+                status: 503,
+                json: { statusCode: 503, code: 'UNAVAILABLE', message: 'pg pool exhausted', requestId: 'r-503' },
+              });
+            }
+            return route.fallback();
+          },
+        ),
     });
+    const from = platform.received.length;
     try {
+      const listed = await app.locator('#order-actions li').count();
+      platform.script({ kind: 'reject', message: 'Order already left the warehouse' }, { kind: 'hang' });
       await app.locator('#order-A-1002 button[data-action="resend_confirmation"]').click();
       expect(await app.locator('#order-action-prompt').textContent()).toBe('Resend the confirmation of order #A-1002?');
       await app.locator('#order-action-confirm').click();
@@ -701,15 +654,26 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
       await expect
         .poll(() => app.locator('#order-action-result').getAttribute('data-status'), { timeout: WAIT })
         .toBe('succeeded');
-      const refunds = standIn.actionRequests.filter((r) => r.body.type === 'refund');
+      const refunds = traffic.actionRequests.filter((r) => r.body.type === 'refund');
       expect(refunds.map((r) => r.status)).toEqual([503, 201]);
       expect(refunds[1].body.idempotencyKey).toBe(refunds[0].body.idempotencyKey);
       // Each confirmation dialog has its own key.
-      const keys = new Set(standIn.actionRequests.map((r) => r.body.idempotencyKey));
+      const keys = new Set(traffic.actionRequests.map((r) => r.body.idempotencyKey));
       expect(keys.size).toBe(3);
-      await expect.poll(() => app.locator('#order-actions li').count(), { timeout: WAIT }).toBe(3);
+
+      // At the platform, all signed: the refused resend, the unanswered cancel, and one refund of the whole order.
+      const sent = platform.received.slice(from);
+      expect(sent.every((r) => r.signatureValid)).toBe(true);
+      const first = (type: string) => sent.find((r) => r.body?.type === type);
+      expect(first('order.resend_confirmation')).toMatchObject({ outcome: 'reject', body: { orderId: 'A-1002' } });
+      expect(first('order.cancel')).toMatchObject({ outcome: 'hang', body: { orderId: 'A-1001' } });
+      const refunded = sent.filter((r) => r.body?.type === 'order.refund');
+      expect(refunded).toHaveLength(1);
+      expect(refunded[0].body).toMatchObject({ orderId: 'A-1001', amount: 30_000, currency: 'EUR' });
+      await expect.poll(() => app.locator('#order-actions li').count(), { timeout: WAIT }).toBe(listed + 3);
     } finally {
       await page.close();
+      await setPolicy({});
     }
   });
 });

@@ -11,6 +11,8 @@ export interface OrderInput {
   placedAt: string;
   status?: string;
   discountCode?: string;
+  /** The order's shipments, as the platform sends them (UpsertShipmentDto). */
+  shipments?: Record<string, unknown>[];
   items: { productId: string; name: string; category: string; quantity: number; unitPrice: number }[];
 }
 
@@ -51,6 +53,7 @@ export async function putOrder(t: TestApp, storeId: string, customerId: string, 
       placedAt: o.placedAt,
       updatedAt: nextUpdatedAt(),
       ...(o.discountCode ? { discountCode: o.discountCode } : {}),
+      ...(o.shipments ? { shipments: o.shipments } : {}),
       items: o.items,
     },
   });
