@@ -17,6 +17,7 @@ import { ContextService } from './context.service';
 import { ContactContextDto, CartDto, InsightsDto, OrdersDto, RecommendationsDto } from './dto/context-response.dto';
 import { CreateDiscountCodeDto, DiscountCodeDto } from './dto/create-discount-code.dto';
 import { EscalateDto, EscalationDto } from './dto/escalate.dto';
+import { ContextQueryDto } from './dto/context-query.dto';
 import { OrdersQueryDto } from './dto/orders-query.dto';
 import { DiscountCodeService } from './discount-code.service';
 import { EscalationService } from './escalation.service';
@@ -44,8 +45,12 @@ export class ContextController {
       'A contact with no linked customer answers 200 with `linked: false`, `customer: null` and a `message`; a contact that is not in this account answers 404 CONTACT_NOT_FOUND.',
   })
   @ApiOkResponse({ type: ContactContextDto })
-  contact(@Principal() principal: AgentPrincipal, @Param('contactId', ParseIntPipe) contactId: number) {
-    return this.context.context(principal, contactId);
+  contact(
+    @Principal() principal: AgentPrincipal,
+    @Param('contactId', ParseIntPipe) contactId: number,
+    @Query() query: ContextQueryDto,
+  ) {
+    return this.context.context(principal, contactId, query.agentId);
   }
 
   @Get('contacts/:contactId/orders')

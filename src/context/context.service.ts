@@ -77,17 +77,18 @@ export class ContextService {
 
   private readonly readDuration;
 
-  async context(principal: AgentPrincipal, contactId: number) {
+  /** `reportedAgentId`: who the dashboard app says is asking; a verified agent token wins over it. */
+  async context(principal: AgentPrincipal, contactId: number, reportedAgentId?: number) {
     const answer = await this.cachedContext(principal, contactId);
-    return { ...answer, ...(await this.actionSections(principal, answer.customer?.id ?? null)) };
+    const agentId = principal.agent?.id ?? reportedAgentId ?? null;
+    return { ...answer, ...(await this.actionSections(principal, answer.customer?.id ?? null, agentId)) };
   }
 
   /**
    * Order actions and what is left of this agent's refund and discount allowances: read fresh on
    * every call, because they change with the agent's actions on any customer.
    */
-  private async actionSections(principal: AgentPrincipal, customerId: string | null) {
-    const agentId = principal.agent?.id ?? null;
+  private async actionSections(principal: AgentPrincipal, customerId: string | null, agentId: number | null) {
     const discounts = principal.store.settings.discounts;
     const [panel, usedToday] = await Promise.all([
       this.orderActions.panel(principal.store, customerId, agentId),

@@ -639,11 +639,17 @@
     load();
   }
 
+  /** The context of the open contact, saying which agent asks (their allowances are counted per agent). */
+  function contextPath() {
+    var agentId = state.agent && state.agent.id;
+    return '/contacts/' + state.contactId + (agentId ? '?agentId=' + encodeURIComponent(String(agentId)) : '');
+  }
+
   function load() {
     if (!TOKEN) return showStatus(t('noToken'), 'error');
     showStatus(t('loadingCustomer'));
     var key = state.loadedFor;
-    api('GET', '/contacts/' + state.contactId)
+    api('GET', contextPath())
       .then(function (context) {
         if (state.loadedFor !== key) return;
         show(context);
@@ -657,7 +663,7 @@
   /** After every action: the context again, drawn over the old one; open forms and results stay. */
   function refresh() {
     var key = state.loadedFor;
-    return api('GET', '/contacts/' + state.contactId)
+    return api('GET', contextPath())
       .then(function (context) {
         if (state.loadedFor === key) show(context);
       })
@@ -1372,7 +1378,7 @@
   function startOrderAction(c, o, target, body, prompt, warning, submit, amount) {
     var idempotencyKey = randomKey();
     /** @type {Record<string, unknown>} */
-    var payload = Object.assign({ idempotencyKey: idempotencyKey }, body);
+    var payload = Object.assign({ idempotencyKey: idempotencyKey }, agentFields(), body);
     if (state.conversationId) payload.conversationId = state.conversationId;
     confirmStep(target, {
       prompt: prompt,

@@ -107,12 +107,14 @@ describe('context API round trips', () => {
     return { body: result.body, queries };
   };
 
-  it('answers a cold context in at most 3 round trips, whatever the order count', async () => {
+  it('answers a cold context in at most 4 round trips, whatever the order count', async () => {
     const withMany = await cold(base(many));
     const withFew = await cold(base(few));
     // The counter sees the request's statements (a cold answer cannot come from nowhere).
     expect(withMany.queries.length).toBeGreaterThanOrEqual(1);
-    expect(withMany.queries.length, withMany.queries.join('\n---\n')).toBeLessThanOrEqual(3);
+    // One read for the customer's whole context, plus the agent's allowances (order actions and
+    // discount codes used today), which are read fresh on every call.
+    expect(withMany.queries.length, withMany.queries.join('\n---\n')).toBeLessThanOrEqual(4);
     expect(withFew.queries.length).toBe(withMany.queries.length);
     // ...and the answer is complete: every section came from that read.
     const c = withMany.body;
@@ -140,7 +142,7 @@ describe('context API round trips', () => {
     expect(c.unavailable).toEqual([]);
   });
 
-  it('answers cold orders in at most 3 round trips, and a cached context in none', async () => {
+  it('answers cold orders in at most 3 round trips, and a cached context with only the agent allowance reads', async () => {
     const orders = await cold(`${base(many)}/orders?limit=50`);
     expect(orders.queries.length).toBeGreaterThanOrEqual(1);
     expect(orders.queries.length).toBeLessThanOrEqual(3);
@@ -148,7 +150,10 @@ describe('context API round trips', () => {
     await get(base(many));
     const { result, queries } = await counter.count(() => get(base(many)));
     expect(result.status).toBe(200);
-    expect(queries).toEqual([]);
+    // Cached: nothing about the customer is read again; only what changes with the agent's own
+    // actions on any customer (order actions, discount codes today) is.
+    expect(queries.length).toBeLessThanOrEqual(3);
+    for (const q of queries) expect(q).toMatch(/order_actions|discount_codes/);
     const metrics = await t.request('GET', '/metrics', { auth: null });
     expect(metrics.text).toMatch(/^context_read_duration_seconds_count\{view="orders"\} [1-9]/m);
     expect(metrics.text).toMatch(/^context_read_duration_seconds_count\{view="context"\} [1-9]/m);
