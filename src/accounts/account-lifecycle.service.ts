@@ -61,7 +61,7 @@ export class AccountLifecycleService {
    * store as it goes, and applies the status at its end.
    */
   async propagate(storeId: string, parts: PropagationPart[]): Promise<void> {
-    await this.lock.run(storeId, async () => {
+    await this.lock.withStoreLock(storeId, 'propagation', async () => {
       const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded) return;
       const { store, link } = loaded;
@@ -117,7 +117,7 @@ export class AccountLifecycleService {
 
   /** `POST .../chatwoot/suspend|reactivate`: the store's status follows, so drift repair keeps it that way. */
   async setStatus(storeId: string, status: StoreStatus): Promise<void> {
-    await this.lock.run(storeId, async () => {
+    await this.lock.withStoreLock(storeId, 'set-status', async () => {
       const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
       const { store, link } = loaded;
@@ -130,7 +130,7 @@ export class AccountLifecycleService {
   }
 
   async setBranding(storeId: string, branding: StoreBranding): Promise<void> {
-    await this.lock.run(storeId, async () => {
+    await this.lock.withStoreLock(storeId, 'set-branding', async () => {
       const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
       const { store, link } = loaded;
@@ -155,7 +155,7 @@ export class AccountLifecycleService {
   }
 
   async completeDeletion(storeId: string): Promise<void> {
-    await this.lock.run(storeId, async () => {
+    await this.lock.withStoreLock(storeId, 'deletion', async () => {
       const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded || loaded.link.state !== 'deleting') return;
       const { link } = loaded;

@@ -90,7 +90,7 @@ export class DriftRepairService {
   }
 
   async repair(storeId: string, lane: ChatwootLane = 'realtime'): Promise<DriftRepairResult> {
-    return this.lock.run(storeId, async () => {
+    return this.lock.withStoreLock(storeId, 'drift-repair', async () => {
       const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
       const { store, link } = loaded;

@@ -93,7 +93,7 @@ export class ProvisioningService implements OnApplicationBootstrap {
 
   /** The job: runs every unfinished step; a no-op for stores that are done, deleted or failed. */
   async provision(storeId: string): Promise<void> {
-    await this.lock.run(storeId, async () => {
+    await this.lock.withStoreLock(storeId, 'provisioning', async () => {
       const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded || !UNFINISHED.includes(loaded.link.state)) return;
       const { store, link } = loaded;
