@@ -41,18 +41,18 @@ export class AccountLifecycleService {
     private readonly lock: StoreLock,
     private readonly jobs: JobQueue,
   ) {
-    jobs.register<PropagateJob>(PROPAGATE_QUEUE, ({ storeId, parts }) => this.propagate(storeId, parts), {
+    jobs.register(PROPAGATE_QUEUE, ({ storeId, parts }) => this.propagate(storeId, parts), {
       retryLimit: 8,
       retryDelay: 2,
     });
-    jobs.register<{ storeId: string }>(DELETE_QUEUE, ({ storeId }) => this.completeDeletion(storeId), {
+    jobs.register(DELETE_QUEUE, ({ storeId }) => this.completeDeletion(storeId), {
       retryLimit: 10,
       retryDelay: 5,
     });
   }
 
   enqueuePropagation(storeId: string, parts: PropagationPart[]): Promise<string | null> {
-    return this.jobs.send<PropagateJob>(PROPAGATE_QUEUE, { storeId, parts });
+    return this.jobs.send(PROPAGATE_QUEUE, { storeId, parts });
   }
 
   /**

@@ -54,7 +54,7 @@ export class DriftRepairService {
       'kind',
     ]);
     jobs.register(DRIFT_SCAN_QUEUE, async () => void (await this.scan()), { retryLimit: 2 });
-    jobs.register<{ storeId: string }>(DRIFT_REPAIR_QUEUE, async ({ storeId }) => void (await this.repairQuietly(storeId)), {
+    jobs.register(DRIFT_REPAIR_QUEUE, async ({ storeId }) => void (await this.repairQuietly(storeId)), {
       retryLimit: 3,
       retryDelay: 30,
       concurrency: 2,

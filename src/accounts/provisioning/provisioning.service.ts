@@ -63,7 +63,7 @@ export class ProvisioningService implements OnApplicationBootstrap {
     this.created = metrics.counter('accounts_created_total', 'Store Chatwoot accounts fully provisioned');
     this.failures = metrics.counter('accounts_provisioning_failures_total', 'Provisioning step failures', ['step', 'reason']);
     this.stepDuration = metrics.histogram('accounts_provisioning_step_duration_seconds', 'Provisioning step duration', ['step']);
-    jobs.register<ProvisionJob>(PROVISION_QUEUE, ({ storeId }) => this.provision(storeId), {
+    jobs.register(PROVISION_QUEUE, ({ storeId }) => this.provision(storeId), {
       retryLimit: 10,
       retryDelay: 2,
       retryBackoff: true,
@@ -76,7 +76,7 @@ export class ProvisioningService implements OnApplicationBootstrap {
   }
 
   enqueue(storeId: string): Promise<string | null> {
-    return this.jobs.send<ProvisionJob>(PROVISION_QUEUE, { storeId }, { singletonKey: storeId });
+    return this.jobs.send(PROVISION_QUEUE, { storeId }, { singletonKey: storeId });
   }
 
   /** Re-enqueues provisioning that has not moved for a while (its job ran out of retries). */
