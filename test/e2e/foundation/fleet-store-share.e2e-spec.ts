@@ -9,7 +9,10 @@ import { loadConfig } from '../../../src/config/app-config';
 import { MetricsService } from '../../../src/observability/metrics.service';
 import { startFakeChatwoot, type FakeChatwoot } from '../../fake-chatwoot';
 import { redisTestsEnabled, startRedis, type RedisHandle } from '../../support/redis-server';
-import { freePort } from '../../support/service-process';
+import { eventually } from '../../support/eventually';
+import { seedStore, type SeededStore } from '../../support/seed-store';
+import { freePort, startServiceProcess, type ServiceProcess } from '../../support/service-process';
+import { PLATFORM_KEY, startTestApp } from '../../support/test-app';
 
 const enabled = redisTestsEnabled('fleet store share');
 const INSTANCES = 3;
@@ -133,4 +136,74 @@ describe.runIf(enabled)('per-store fair share across the fleet (CHATWOOT_STORE_C
     expect(settled.filter((r) => r.status === 'rejected')).toEqual([]);
     expect(settled).toHaveLength(INSTANCES * CALLS_PER_INSTANCE);
   });
+});
+
+/**
+ * The same as operators run it: three service processes on one database and one Redis, a store's
+ * customer changes synced by whichever instance's worker takes the job (two workers each).
+ */
+describe.runIf(enabled)('per-store fair share of three service processes', () => {
+  const CUSTOMERS = 24;
+  let redis: RedisHandle;
+  let fake: FakeChatwoot;
+  let store: SeededStore;
+  const services: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    fake = await startFakeChatwoot();
+    fake.webhooksEnabled = false;
+    const seeder = await startTestApp({ fake, env: { JOBS_ENABLED: 'false' } });
+    store = await seedStore(seeder);
+    const databaseUrl = seeder.databaseUrl;
+    await seeder.close();
+    const env = { REDIS_URL: redis.url, CHATWOOT_STORE_CONCURRENCY: String(STORE_CONCURRENCY), CRON_ENABLED: 'false' };
+    for (let i = 0; i < INSTANCES; i += 1) services.push(await startServiceProcess({ databaseUrl, fake, env }));
+    fake.faults.add({ path: new RegExp(`^/api/v1/accounts/${store.accountId}/`), delayMs: LATENCY_MS });
+  }, 240_000);
+
+  afterAll(async () => {
+    await Promise.all(services.map((service) => service.stop()));
+    await fake?.close();
+    await redis?.stop();
+  });
+
+  /** Chatwoot calls an instance has sent so far (its own metrics). */
+  async function sent(service: ServiceProcess): Promise<number> {
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith('chatwoot_requests_total{'))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  }
+
+  it('keeps one store at CHATWOOT_STORE_CONCURRENCY calls in flight while all three instances sync it', async () => {
+    fake.resetInFlightHighWater();
+    const before = await Promise.all(services.map(sent));
+    const path = `/api/v1/accounts/${store.accountId}/contacts`;
+    const created = () => fake.requests.filter((r) => r.method === 'POST' && r.path === path && r.status === 200).length;
+    await Promise.all(
+      Array.from({ length: CUSTOMERS }, async (_, n) => {
+        const response = await fetch(`${services[n % INSTANCES].url}/v1/stores/${store.storeId}/customers/share-${n}`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${PLATFORM_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            email: `share-${n}@example.test`,
+            name: `Customer ${n}`,
+            marketingConsent: false,
+            registeredAt: '2024-01-01T00:00:00Z',
+            updatedAt: new Date().toISOString(),
+          }),
+        });
+        expect(response.status).toBe(200);
+      }),
+    );
+    await eventually(() => expect(created()).toBe(CUSTOMERS), 120_000, 200);
+    const perInstance = (await Promise.all(services.map(sent))).map((n, i) => n - before[i]);
+    console.log('store share', JSON.stringify({ highWater: fake.inFlightHighWater(store.accountId), perInstance }));
+    // The store's work really was the fleet's, not one instance's.
+    expect(perInstance.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
+    expect(fake.inFlightHighWater(store.accountId)).toBeLessThanOrEqual(STORE_CONCURRENCY);
+    expect(fake.inFlightHighWater(store.accountId)).toBe(STORE_CONCURRENCY);
+  }, 180_000);
 });
