@@ -41,18 +41,18 @@ export class AccountLifecycleService {
     private readonly lock: StoreLock,
     private readonly jobs: JobQueue,
   ) {
-    jobs.register<PropagateJob>(PROPAGATE_QUEUE, ({ storeId, parts }) => this.propagate(storeId, parts), {
+    jobs.register(PROPAGATE_QUEUE, ({ storeId, parts }) => this.propagate(storeId, parts), {
       retryLimit: 8,
       retryDelay: 2,
     });
-    jobs.register<{ storeId: string }>(DELETE_QUEUE, ({ storeId }) => this.completeDeletion(storeId), {
+    jobs.register(DELETE_QUEUE, ({ storeId }) => this.completeDeletion(storeId), {
       retryLimit: 10,
       retryDelay: 5,
     });
   }
 
   enqueuePropagation(storeId: string, parts: PropagationPart[]): Promise<string | null> {
-    return this.jobs.send<PropagateJob>(PROPAGATE_QUEUE, { storeId, parts });
+    return this.jobs.send(PROPAGATE_QUEUE, { storeId, parts });
   }
 
   /**
@@ -61,7 +61,7 @@ export class AccountLifecycleService {
    * store as it goes, and applies the status at its end.
    */
   async propagate(storeId: string, parts: PropagationPart[]): Promise<void> {
-    await this.lock.run(storeId, async () => {
+    await this.lock.withStoreLock(storeId, 'propagation', async () => {
       const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded) return;
       const { store, link } = loaded;
@@ -117,7 +117,7 @@ export class AccountLifecycleService {
 
   /** `POST .../chatwoot/suspend|reactivate`: the store's status follows, so drift repair keeps it that way. */
   async setStatus(storeId: string, status: StoreStatus): Promise<void> {
-    await this.lock.run(storeId, async () => {
+    await this.lock.withStoreLock(storeId, 'set-status', async () => {
       const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
       const { store, link } = loaded;
@@ -130,7 +130,7 @@ export class AccountLifecycleService {
   }
 
   async setBranding(storeId: string, branding: StoreBranding): Promise<void> {
-    await this.lock.run(storeId, async () => {
+    await this.lock.withStoreLock(storeId, 'set-branding', async () => {
       const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
       const { store, link } = loaded;
@@ -155,7 +155,7 @@ export class AccountLifecycleService {
   }
 
   async completeDeletion(storeId: string): Promise<void> {
-    await this.lock.run(storeId, async () => {
+    await this.lock.withStoreLock(storeId, 'deletion', async () => {
       const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded || loaded.link.state !== 'deleting') return;
       const { link } = loaded;

@@ -7,6 +7,7 @@ import { ProvisioningSteps } from './provisioning/provisioning.steps';
 import { StoreChatwootController } from './store-chatwoot.controller';
 import { StoreChatwootService } from './store-chatwoot.service';
 import { StoreDirectory } from './store-directory.service';
+import { StoreLeaseRepository } from './store-lease.repository';
 import { StoreLock } from './store-lock.service';
 import { StoreRepository } from './store.repository';
 import { StoreStatusParts } from './store-status-parts';
@@ -22,6 +23,7 @@ import { WebhookTargetCheck } from './webhook-target';
     AccountLinkRepository,
     AccountLinkScanRepository,
     StoreDirectory,
+    StoreLeaseRepository,
     StoreLock,
     ProvisioningSteps,
     ProvisioningService,

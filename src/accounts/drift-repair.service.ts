@@ -54,7 +54,7 @@ export class DriftRepairService {
       'kind',
     ]);
     jobs.register(DRIFT_SCAN_QUEUE, async () => void (await this.scan()), { retryLimit: 2 });
-    jobs.register<{ storeId: string }>(DRIFT_REPAIR_QUEUE, async ({ storeId }) => void (await this.repairQuietly(storeId)), {
+    jobs.register(DRIFT_REPAIR_QUEUE, async ({ storeId }) => void (await this.repairQuietly(storeId)), {
       retryLimit: 3,
       retryDelay: 30,
       concurrency: 2,
@@ -90,7 +90,7 @@ export class DriftRepairService {
   }
 
   async repair(storeId: string, lane: ChatwootLane = 'realtime'): Promise<DriftRepairResult> {
-    return this.lock.run(storeId, async () => {
+    return this.lock.withStoreLock(storeId, 'drift-repair', async () => {
       const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
       const { store, link } = loaded;

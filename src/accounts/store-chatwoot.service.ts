@@ -66,7 +66,7 @@ export class StoreChatwootService {
   /** Re-creates whatever default object is missing in the account (inbox, teams, labels, webhook, dashboard app...). */
   async ensureDefaults(storeId: string): Promise<DefaultsResultDto> {
     assertStoreId(storeId);
-    return this.lock.run(storeId, async () => {
+    return this.lock.withStoreLock(storeId, 'ensure-defaults', async () => {
       const loaded = await this.storeRows.forStore(storeId).withLink();
       if (!loaded) throw new NotFoundError(`Store ${storeId}`, 'STORE_NOT_FOUND');
       const { store, link } = loaded;

@@ -46,7 +46,7 @@ export class TokenRotationService {
   ) {}
 
   async rotate(storeId: string): Promise<RotationResult> {
-    return this.lock.run(storeId, async () => {
+    return this.lock.withStoreLock(storeId, 'token-rotation', async () => {
       const { store, link } = await this.activeStore(storeId);
       let profile;
       try {

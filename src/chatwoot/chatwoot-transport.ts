@@ -21,6 +21,7 @@ import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
 import { ChatwootApiError, parseChatwootError } from './chatwoot-api.error';
 import { ChatwootFleetBudget, type ChatwootLane } from './chatwoot-fleet-budget';
+import { ChatwootStoreShare } from './chatwoot-store-share';
 
 export type { ChatwootLane } from './chatwoot-fleet-budget';
 
@@ -81,6 +82,8 @@ export class ChatwootTransport implements OnModuleDestroy {
     metrics: MetricsService,
     /** With REDIS_URL the window budget is the fleet's (see ChatwootFleetBudget); without it, this process's. */
     @Optional() private readonly fleet?: ChatwootFleetBudget,
+    /** With REDIS_URL the per-store share is the fleet's too (see ChatwootStoreShare). */
+    @Optional() private readonly storeShare?: ChatwootStoreShare,
   ) {
     this.baseUrl = config.CHATWOOT_URL.replace(/\/+$/, '');
     this.m = {
@@ -117,6 +120,8 @@ export class ChatwootTransport implements OnModuleDestroy {
             maxConcurrent: 32,
           },
     );
+    // Per store and per process; with REDIS_URL each call also holds one of the store's fleet
+    // slots (ChatwootStoreShare), so N instances together stay at CHATWOOT_STORE_CONCURRENCY.
     this.perStore = new Bottleneck.Group({ maxConcurrent: config.CHATWOOT_STORE_CONCURRENCY });
     this.perStore.on('created', (limiter) => limiter.chain(this.budget));
 
@@ -157,14 +162,22 @@ export class ChatwootTransport implements OnModuleDestroy {
         return this.breaker
           .execute(() => {
             this.m.queued.inc();
-            return limiter.schedule({ priority: LANE_PRIORITY[lane] }, async () => {
+            let queued = true;
+            const dequeue = () => {
+              if (queued) this.m.queued.dec();
+              queued = false;
+            };
+            const send = async () => {
               try {
                 if (this.fleet?.enabled) await this.fleet.take(lane);
               } finally {
-                this.m.queued.dec();
+                dequeue();
               }
               return this.attempt<T>(req);
-            });
+            };
+            return limiter.schedule({ priority: LANE_PRIORITY[lane] }, () =>
+              (this.storeShare?.enabled ? this.storeShare.run(req.context?.storeId, lane, send) : send()).finally(dequeue),
+            );
           })
           .catch((error: unknown) => {
             if (error instanceof ChatwootApiError) lastKind = error.kind;

@@ -102,7 +102,7 @@ export class ContactSyncService implements OnModuleDestroy {
       'Chatwoot contact writes that waited for their store pace (CONTACT_SYNC_RATE_PER_MINUTE)',
     );
     this.paceWaiting = metrics.gauge('contacts_sync_pace_waiting', 'Chatwoot contact writes waiting for their store pace now');
-    jobs.register<SyncJob>(SYNC_QUEUE, (data) => this.handleSyncJob(data), { retryLimit: 6, retryDelay: 2, concurrency: 2 });
+    jobs.register(SYNC_QUEUE, (data) => this.handleSyncJob(data), { retryLimit: 6, retryDelay: 2, concurrency: 2 });
   }
 
   onModuleDestroy(): void {
@@ -135,7 +135,7 @@ export class ContactSyncService implements OnModuleDestroy {
 
   /** Queues a debounced sync of one customer; bursts of updates coalesce per store+customer. */
   async requestSync(storeId: string, customerId: string, lane: SyncLane = 'realtime'): Promise<void> {
-    await this.jobs.send<SyncJob>(
+    await this.jobs.send(
       SYNC_QUEUE,
       { storeId, customerId },
       {
@@ -159,7 +159,7 @@ export class ContactSyncService implements OnModuleDestroy {
     if (outcome.retryable instanceof PaceDeferredError) {
       // Not a failure: the same sync again once the store's pace allows (no singleton key, so it
       // can never be merged away; a repeat that finds nothing changed calls nothing).
-      await this.jobs.send<SyncJob>(
+      await this.jobs.send(
         SYNC_QUEUE,
         { storeId, customerId },
         { startAfter: Math.ceil(outcome.retryable.waitMs / 1000), priority: JobPriority.realtime },

@@ -44,7 +44,7 @@ export class CustomerErasureService {
     private readonly orders: OrdersRepository,
     private readonly storeData: ContactsStoreDataRepository,
   ) {
-    jobs.register<EraseJob>(ERASE_QUEUE, (data) => this.erase(data), {
+    jobs.register(ERASE_QUEUE, (data) => this.erase(data), {
       retryLimit: MAX_ERASE_ATTEMPTS - 1,
       retryDelay: 2,
     });
@@ -59,7 +59,7 @@ export class CustomerErasureService {
       await this.customers.forStore(storeId, m).erase(customerId);
       await this.orders.forStore(storeId, m).anonymize(customerId);
     });
-    await this.jobs.send<EraseJob>(ERASE_QUEUE, { storeId, customerId }, { startAfter: ERASE_DELAY_SECONDS });
+    await this.jobs.send(ERASE_QUEUE, { storeId, customerId }, { startAfter: ERASE_DELAY_SECONDS });
     await this.jobs.publish('customer.erased', { storeId, customerId });
     return this.status(storeId, customerId);
   }

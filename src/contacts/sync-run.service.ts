@@ -27,10 +27,6 @@ const HEARTBEAT_MS = (LEASE_SECONDS * 1000) / 3;
 /** A run between batches (no lease) whose next batch job never started is re-sent after this long. */
 const UNLEASED_STALL_SECONDS = LEASE_SECONDS * 2;
 
-interface BatchJob {
-  runId: string;
-}
-
 /**
  * Bulk sync of a whole store: a run is a row with a cursor; each batch job claims the run (a
  * lease, so two jobs never work one run), syncs the next 500 customers after the cursor in
@@ -51,7 +47,7 @@ export class SyncRunService {
     private readonly bases: CustomerBasisRepository,
     private readonly sync: ContactSyncService,
   ) {
-    jobs.register<BatchJob>(BATCH_QUEUE, (data, job) => this.processBatch(data.runId, job.id), {
+    jobs.register(BATCH_QUEUE, (data, job) => this.processBatch(data.runId, job.id), {
       retryLimit: 20,
       retryDelay: 2,
       expireInSeconds: 900,
@@ -84,7 +80,7 @@ export class SyncRunService {
   }
 
   private sendBatch(runId: string): Promise<string | null> {
-    return this.jobs.send<BatchJob>(BATCH_QUEUE, { runId }, { priority: JobPriority.bulk });
+    return this.jobs.send(BATCH_QUEUE, { runId }, { priority: JobPriority.bulk });
   }
 
   /** One batch of a run. Public for the bench and tests; normally called by the batch queue. */

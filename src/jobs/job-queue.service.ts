@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from '../common/errors/service-unavailable';
 import { AppConfig } from '../config/app-config';
 import type { DomainEventName, DomainEvents } from '../common/events/domain-events';
 import { MetricsService } from '../observability/metrics.service';
+import type { QueueName, QueuePayloads } from './queues';
 
 export interface QueueDefinition {
   /** Attempts after the first failure. */
@@ -112,9 +113,13 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   }
 
   /** Declares a queue and its handler; the worker starts with the app (when JOBS_ENABLED). */
-  register<T>(name: string, handler: JobHandler<T>, definition: QueueDefinition = {}): void {
+  register<Q extends QueueName>(name: Q, handler: JobHandler<QueuePayloads[Q]>, definition: QueueDefinition = {}): void {
+    this.add(name, handler as JobHandler<unknown>, definition);
+  }
+
+  private add(name: string, handler: JobHandler<unknown>, definition: QueueDefinition): void {
     if (this.registrations.has(name)) throw new Error(`Queue ${name} registered twice`);
-    this.registrations.set(name, { name, events: [], definition, handler: handler as JobHandler<unknown>, workerIds: [] });
+    this.registrations.set(name, { name, events: [], definition, handler, workerIds: [] });
   }
 
   /**
@@ -127,7 +132,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     handler: JobHandler<DomainEvents[E]>,
     definition: QueueDefinition = {},
   ): void {
-    this.register(queue, handler, definition);
+    this.add(queue, handler as JobHandler<unknown>, definition);
     this.registrations.get(queue)!.events.push(event);
   }
 
@@ -149,7 +154,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     }
   }
 
-  async send<T extends object>(name: string, data: T, options: SendOptions = {}): Promise<string | null> {
+  async send<Q extends QueueName>(name: Q, data: QueuePayloads[Q], options: SendOptions = {}): Promise<string | null> {
     await this.start();
     const registration = this.registrations.get(name);
     if (registration) await this.ensureQueue(registration);
@@ -159,7 +164,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     return id;
   }
 
-  async sendMany<T extends object>(name: string, items: { data: T; options?: SendOptions }[]): Promise<void> {
+  async sendMany<Q extends QueueName>(name: Q, items: { data: QueuePayloads[Q]; options?: SendOptions }[]): Promise<void> {
     if (items.length === 0) return;
     await this.start();
     const registration = this.registrations.get(name);

@@ -54,7 +54,7 @@ export class NotificationService {
     metrics: MetricsService,
   ) {
     this.outcomes = metrics.counter('notifications_total', 'Store notifications by type and outcome', ['type', 'outcome']);
-    jobs.register<DeliverJob>(DELIVER_QUEUE, (data) => this.deliver(data.storeId, data.id), {
+    jobs.register(DELIVER_QUEUE, (data) => this.deliver(data.storeId, data.id), {
       retryLimit: MAX_ATTEMPTS - 1,
       retryDelay: 2,
       retryBackoff: true,

@@ -69,7 +69,7 @@ export class OrderActionService {
       'type',
       'code',
     ]);
-    jobs.register<RetryJob>(RETRY_QUEUE, (data) => this.retry(data.storeId, data.id), {
+    jobs.register(RETRY_QUEUE, (data) => this.retry(data.storeId, data.id), {
       retryLimit: MAX_ATTEMPTS,
       retryDelay: RETRY_DELAY_SECONDS,
       retryBackoff: true,

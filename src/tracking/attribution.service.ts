@@ -34,7 +34,7 @@ export class AttributionService {
     this.attributed = metrics.counter('tracking_attributions_total', 'Orders credited to a conversation', ['source', 'match']);
     jobs.on('order.changed', 'tracking.attribute-order', (data) => this.onOrderChanged(data), { retryLimit: 5 });
     jobs.on('conversation.changed', 'tracking.conversation', (data) => this.onConversationChanged(data), { retryLimit: 5 });
-    jobs.register<SessionLinkedJob>(SESSION_LINKED_QUEUE, (data) => this.onSessionLinked(data), { retryLimit: 5 });
+    jobs.register(SESSION_LINKED_QUEUE, (data) => this.onSessionLinked(data), { retryLimit: 5 });
   }
 
   async onOrderChanged(order: DomainEvents['order.changed']): Promise<void> {

@@ -80,7 +80,7 @@ export class TrackingIngestService {
     const linked = await this.store(store.id, batch);
     for (const event of batch.events) this.events.inc({ type: event.type });
     if (linked) {
-      await this.jobs.send<SessionLinkedJob>(SESSION_LINKED_QUEUE, {
+      await this.jobs.send(SESSION_LINKED_QUEUE, {
         storeId: store.id,
         sessionId: batch.sessionId,
         customerId: linked,

@@ -30,7 +30,7 @@ export class ConversationEffectsService {
     private readonly notifications: NotificationService,
     jobs: JobQueue,
   ) {
-    jobs.register<ConversationEffect>(CONVERSATION_EFFECTS_QUEUE, (effect) => this.run(effect), {
+    jobs.register(CONVERSATION_EFFECTS_QUEUE, (effect) => this.run(effect), {
       retryLimit: 6,
       retryDelay: 2,
       concurrency: 2,

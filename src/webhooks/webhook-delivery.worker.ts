@@ -40,7 +40,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
     private readonly config: AppConfig,
   ) {
     jobs.register(DRAIN_QUEUE, async () => void (await this.drain()), { retryLimit: 2, retryDelay: 1, concurrency: 2 });
-    jobs.register<{ storeId: string; id: string }>(PROCESS_QUEUE, (data) => this.processById(data.storeId, data.id), {
+    jobs.register(PROCESS_QUEUE, (data) => this.processById(data.storeId, data.id), {
       retryLimit: MAX_ATTEMPTS,
       retryDelay: 2,
     });

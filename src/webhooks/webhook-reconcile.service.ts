@@ -52,7 +52,7 @@ export class WebhookReconcileService implements OnApplicationBootstrap, OnModule
   ) {
     this.intervalSeconds = config.WEBHOOK_RECONCILE_SECONDS;
     jobs.register(RECONCILE_SCAN_QUEUE, async () => void (await this.scan()), { retryLimit: 1 });
-    jobs.register<{ storeId: string }>(RECONCILE_QUEUE, async ({ storeId }) => void (await this.reconcileStore(storeId)), {
+    jobs.register(RECONCILE_QUEUE, async ({ storeId }) => void (await this.reconcileStore(storeId)), {
       retryLimit: 4,
       retryDelay: 30,
       concurrency: 2,

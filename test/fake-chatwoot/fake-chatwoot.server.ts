@@ -65,6 +65,10 @@ export interface FakeChatwoot {
   requests: RecordedRequest[];
   resetRequests(): void;
   countRequests(filter?: RequestFilter): number;
+  /** Most requests in flight at once since the last reset: for one account, or over every request. */
+  inFlightHighWater(accountId?: number): number;
+  /** Forgets the high-water marks (requests in flight now still count). */
+  resetInFlightHighWater(): void;
   faults: FakeFaults;
   /** Every webhook delivery attempt (automatic and explicit), in completion order. */
   deliveries: DeliveryRecord[];
@@ -147,6 +151,9 @@ class FakeChatwootServer implements FakeChatwoot {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly pendingSleeps = new Set<() => void>();
   private closed = false;
+  /** Requests being answered now, and the most at once since the last reset; key 'all' or an account id. */
+  private readonly inFlight = new Map<number | 'all', number>();
+  private readonly highWater = new Map<number | 'all', number>();
 
   constructor(
     readonly platformToken: string,
@@ -204,6 +211,26 @@ class FakeChatwootServer implements FakeChatwoot {
       }
       return true;
     }).length;
+  }
+
+  inFlightHighWater(accountId?: number): number {
+    return this.highWater.get(accountId ?? 'all') ?? 0;
+  }
+
+  resetInFlightHighWater(): void {
+    this.highWater.clear();
+  }
+
+  private enter(keys: (number | 'all')[]): void {
+    for (const key of keys) {
+      const now = (this.inFlight.get(key) ?? 0) + 1;
+      this.inFlight.set(key, now);
+      if (now > (this.highWater.get(key) ?? 0)) this.highWater.set(key, now);
+    }
+  }
+
+  private leave(keys: (number | 'all')[]): void {
+    for (const key of keys) this.inFlight.set(key, (this.inFlight.get(key) ?? 1) - 1);
   }
 
   flushWebhooks(): Promise<void> {
@@ -340,7 +367,14 @@ class FakeChatwootServer implements FakeChatwoot {
     };
     this.requests.push(record);
 
-    const answer = await this.answer(method, path, record, parsedBody);
+    const keys: (number | 'all')[] = record.accountId === undefined ? ['all'] : ['all', record.accountId];
+    this.enter(keys);
+    let answer: RouteResponse;
+    try {
+      answer = await this.answer(method, path, record, parsedBody);
+    } finally {
+      this.leave(keys);
+    }
     record.status = answer.status;
     if (this.closed || res.destroyed) return;
     this.write(res, answer);

@@ -63,7 +63,7 @@ export class ProvisioningService implements OnApplicationBootstrap {
     this.created = metrics.counter('accounts_created_total', 'Store Chatwoot accounts fully provisioned');
     this.failures = metrics.counter('accounts_provisioning_failures_total', 'Provisioning step failures', ['step', 'reason']);
     this.stepDuration = metrics.histogram('accounts_provisioning_step_duration_seconds', 'Provisioning step duration', ['step']);
-    jobs.register<ProvisionJob>(PROVISION_QUEUE, ({ storeId }) => this.provision(storeId), {
+    jobs.register(PROVISION_QUEUE, ({ storeId }) => this.provision(storeId), {
       retryLimit: 10,
       retryDelay: 2,
       retryBackoff: true,
@@ -76,7 +76,7 @@ export class ProvisioningService implements OnApplicationBootstrap {
   }
 
   enqueue(storeId: string): Promise<string | null> {
-    return this.jobs.send<ProvisionJob>(PROVISION_QUEUE, { storeId }, { singletonKey: storeId });
+    return this.jobs.send(PROVISION_QUEUE, { storeId }, { singletonKey: storeId });
   }
 
   /** Re-enqueues provisioning that has not moved for a while (its job ran out of retries). */
@@ -93,7 +93,7 @@ export class ProvisioningService implements OnApplicationBootstrap {
 
   /** The job: runs every unfinished step; a no-op for stores that are done, deleted or failed. */
   async provision(storeId: string): Promise<void> {
-    await this.lock.run(storeId, async () => {
+    await this.lock.withStoreLock(storeId, 'provisioning', async () => {
       const loaded = await this.stores.forStore(storeId).withLink();
       if (!loaded || !UNFINISHED.includes(loaded.link.state)) return;
       const { store, link } = loaded;

@@ -4,6 +4,14 @@ import { JobQueue } from '../../../src/jobs/job-queue.service';
 import { eventually } from '../../support/eventually';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
+/** This test's own queues join the typed map (declaration merging), so register/send check them too. */
+declare module '../../../src/jobs/queues' {
+  interface QueuePayloads {
+    'test.tick': { at: string };
+    'test.flaky': { key: string };
+  }
+}
+
 describe('job queue', () => {
   let t: TestApp;
   let second: TestApp;
@@ -16,10 +24,10 @@ describe('job queue', () => {
     // A second instance on the same database, as in a scaled-out deployment.
     second = await startTestApp({ fake: t.fake, databaseUrl: t.databaseUrl, env: { JOBS_ENABLED: 'false' } });
     const jobs = t.get(JobQueue);
-    jobs.register<{ at: string }>('test.tick', async (data) => {
+    jobs.register('test.tick', async (data) => {
       ticks.push(data.at);
     });
-    jobs.register<{ key: string }>(
+    jobs.register(
       'test.flaky',
       async (data) => {
         const n = (attempts.get(data.key) ?? 0) + 1;
