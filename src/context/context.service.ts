@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { resolveStoreSettings } from '../accounts/store-settings';
 import { StoreDirectory, type StoreView } from '../accounts/store-directory.service';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
@@ -151,7 +150,7 @@ export class ContextService {
       );
       const linked = read.customer;
       const monthly = read.monthlySpend;
-      const settings = resolveStoreSettings(store.settings);
+      const settings = store.settings;
       const progress = tierProgress(linked.totalSpent, settings.tiers);
       const trend = spendTrend(monthly, now);
       const seasons = seasonalPatterns(monthly);
@@ -313,7 +312,7 @@ type LinkedContext = ReturnType<typeof linkedView>;
 type UnlinkedContext = Awaited<ReturnType<ContextService['unlinked']>>;
 
 function linkedView(store: StoreView, contactId: number, customer: CustomerFigures, read: ContactContextRead) {
-  const settings = resolveStoreSettings(store.settings);
+  const settings = store.settings;
   const frequency = purchaseFrequency(customer.orderCount, customer.firstOrderAt, customer.lastOrderAt);
   const seasons = seasonalPatterns(read.monthlySpend);
   const live = read.session;

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { resolveStoreSettings } from '../accounts/store-settings';
 import { StoreDirectory } from '../accounts/store-directory.service';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client';
@@ -62,7 +61,7 @@ export class DiscountCodeService {
 
   async create(principal: AgentPrincipal, contactId: number, input: CreateDiscountCodeDto): Promise<DiscountCodeDto> {
     const store = principal.store;
-    const caps = resolveStoreSettings(store.settings).discounts;
+    const caps = store.settings.discounts;
     const early = checkDiscountCaps(input, caps, 0);
     if (early) return this.refuse(early.code, early.message);
     const now = new Date();

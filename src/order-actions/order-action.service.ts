@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StoreDirectory, type StoreView } from '../accounts/store-directory.service';
-import { resolveStoreSettings, type OrderActionType } from '../accounts/store-settings';
+import type { OrderActionType } from '../accounts/store-settings';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from '../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
@@ -102,7 +102,7 @@ export class OrderActionService {
     }
     // Guardrails are read fresh, not from the principal's briefly cached store: a lowered ceiling applies at once.
     const [current, target] = await Promise.all([this.stores.get(store.id), this.stores.actionTarget(store.id)]);
-    const policy = resolveStoreSettings(current.settings).orderActions;
+    const policy = current.settings.orderActions;
     if (!target)
       return this.refuse(
         input.type,
@@ -184,7 +184,7 @@ export class OrderActionService {
     agentId: number | null,
   ): Promise<{ order_actions: OrderActionDto[]; action_policy: ActionPolicyDto }> {
     const repo = this.actions.forStore(store.id);
-    const policy = resolveStoreSettings(store.settings).orderActions;
+    const policy = store.settings.orderActions;
     const [rows, refunded] = await Promise.all([
       customerId ? repo.listForCustomer(customerId, ACTIONS_IN_CONTEXT) : Promise.resolve([]),
       repo.refundedByAgentToday(agentId),
@@ -217,7 +217,7 @@ export class OrderActionService {
 
   /** Sends the action and records what came of it; the row stays pending when there is no answer. */
   private async attempt(row: OrderActionRow, target: { url: string; secret: string }, store: StoreView): Promise<OrderActionRow> {
-    const settings = resolveStoreSettings(store.settings).orderActions;
+    const settings = store.settings.orderActions;
     const answer: PlatformAnswer = await this.platform.send(
       target,
       {
