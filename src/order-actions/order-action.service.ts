@@ -2,11 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StoreDirectory, type StoreView } from '../accounts/store-directory.service';
 import type { OrderActionType } from '../accounts/store-settings';
-import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from '../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
 import { CustomerDataService } from '../contacts/customer-data.service';
 import type { AgentPrincipal } from '../context/auth/agent-principal';
+import { assertConversationOfContact } from '../context/auth/conversation-of-contact';
 import { JobQueue } from '../jobs/job-queue.service';
 import { MetricsService } from '../observability/metrics.service';
 import type { ActionPolicyDto, CreateOrderActionDto, OrderActionDto } from './dto/order-action.dto';
@@ -117,7 +117,8 @@ export class OrderActionService {
         ),
       );
     }
-    if (input.conversationId) await this.assertConversationOfContact(store.id, input.conversationId, contactId);
+    if (input.conversationId)
+      await assertConversationOfContact(await this.stores.chatwootFor(store.id), input.conversationId, contactId);
 
     const agentId = principal.agent?.id ?? input.agentId ?? null;
     const agentName = principal.agent?.name ?? input.agentName ?? null;
@@ -287,24 +288,6 @@ export class OrderActionService {
       );
     }
     return { httpStatus: 200, action: toDto(row) };
-  }
-
-  private async assertConversationOfContact(storeId: string, conversationId: number, contactId: number): Promise<void> {
-    let senderId: number | undefined;
-    try {
-      const api = await this.stores.chatwootFor(storeId);
-      senderId = (await api.getConversation(conversationId)).meta?.sender?.id;
-    } catch (error) {
-      if (error instanceof ChatwootApiError && error.isNotFound)
-        throw new NotFoundError(`Conversation ${conversationId}`, 'CONVERSATION_NOT_FOUND');
-      throw error;
-    }
-    if (senderId !== contactId) {
-      throw new UnprocessableError(
-        `Conversation ${conversationId} is not with contact ${contactId}`,
-        'CONVERSATION_CONTACT_MISMATCH',
-      );
-    }
   }
 
   private refuse(type: OrderActionType, error: DomainError): never {
