@@ -46,14 +46,6 @@ export interface OrderSummary {
   items: LineItem[];
 }
 
-export interface CartSnapshot {
-  items: LineItem[];
-  /** Minor units of `currency` (the store's). */
-  total: number;
-  currency: string;
-  updatedAt: Date | null;
-}
-
 export interface MonthlySpend {
   /** `YYYY-MM` in the store's time zone. */
   month: string;

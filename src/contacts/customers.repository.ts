@@ -16,11 +16,6 @@ export interface CustomerWrite {
   updatedAt: Date;
 }
 
-export interface CartRow {
-  items: LineItem[];
-  updatedAt: Date;
-}
-
 const CUSTOMER_SELECT = `select c.customer_id as "customerId", c.email, c.name, c.phone, c.language,
   c.marketing_consent as "marketingConsent", c.registered_at as "registeredAt", c.updated_at as "updatedAt",
   c.conversation_count as "conversationCount", l.contact_id as "contactId"
@@ -126,12 +121,6 @@ export class Customers {
       [customerId],
     );
     return row?.updatedAt ?? null;
-  }
-
-  cart(customerId: string): Promise<CartRow | null> {
-    return this.sql.one<CartRow>('select items, updated_at as "updatedAt" from carts where store_id = $1 and customer_id = $2', [
-      customerId,
-    ]);
   }
 
   async hasNonEmptyCart(customerId: string): Promise<boolean> {
