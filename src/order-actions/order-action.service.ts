@@ -178,30 +178,6 @@ export class OrderActionService {
     return { httpStatus: settled.status === 'pending' ? 202 : 201, action: toDto(settled) };
   }
 
-  /** What the panel shows next to the customer: recent actions and this agent's guardrails. */
-  async panel(
-    store: StoreView,
-    customerId: string | null,
-    agentId: number | null,
-  ): Promise<{ order_actions: OrderActionDto[]; action_policy: ActionPolicyDto }> {
-    const repo = this.actions.forStore(store.id);
-    const policy = store.settings.orderActions;
-    const [rows, refunded] = await Promise.all([
-      customerId ? repo.listForCustomer(customerId, ACTIONS_IN_CONTEXT) : Promise.resolve([]),
-      repo.refundedByAgentToday(agentId),
-    ]);
-    return {
-      order_actions: rows.map(toDto),
-      action_policy: {
-        enabled: Boolean(store.actionUrl),
-        allowed: [...policy.allowed],
-        refund_max_per_action: policy.refundMaxPerAction,
-        refund_max_per_agent_per_day: policy.refundMaxPerAgentPerDay,
-        refunded_by_agent_today: refunded,
-      },
-    };
-  }
-
   /** One resend of a pending action; an action already settled is left alone. */
   async retry(storeId: string, id: string): Promise<void> {
     const row = await this.actions.forStore(storeId).byId(id);
@@ -313,6 +289,28 @@ function noteText(row: OrderActionRow, status: OrderActionStatus, message: strin
     default:
       return `${what}${by}: the store has not answered yet. It is pending and resent with the same key, so it is applied once; a second note follows.${reason}`;
   }
+}
+
+/**
+ * What the panel shows next to the customer: their recent actions and this agent's guardrails.
+ * The context module reads both (AgentAllowanceRepository) in the statement it reads every call.
+ */
+export function actionPanel(
+  store: StoreView,
+  actions: readonly OrderActionRow[],
+  refundedByAgentToday: number,
+): { order_actions: OrderActionDto[]; action_policy: ActionPolicyDto } {
+  const policy = store.settings.orderActions;
+  return {
+    order_actions: actions.map(toDto),
+    action_policy: {
+      enabled: Boolean(store.actionUrl),
+      allowed: [...policy.allowed],
+      refund_max_per_action: policy.refundMaxPerAction,
+      refund_max_per_agent_per_day: policy.refundMaxPerAgentPerDay,
+      refunded_by_agent_today: refundedByAgentToday,
+    },
+  };
 }
 
 export function toDto(row: OrderActionRow): OrderActionDto {
