@@ -2,16 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StoreScopedRepository, type StoreSql } from '../database/store-scope';
 import type { LineItem } from './attributes/cart';
-import type { CustomerView } from './customer-data.types';
+import type { CustomerFields, CustomerView } from './customer-data.types';
 
 /** A customer as the platform sent it (already trimmed). */
-export interface CustomerWrite {
-  customerId: string;
-  email: string;
-  name: string;
-  phone: string | null;
-  language: string | null;
-  marketingConsent: boolean;
+export interface CustomerWrite extends CustomerFields {
   registeredAt: Date;
   updatedAt: Date;
 }
