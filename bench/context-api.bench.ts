@@ -228,6 +228,10 @@ export async function run(): Promise<BenchResult> {
       statements = 0;
       await get('');
       const roundTrips = statements;
+      // Cached: only the agent's allowances (order actions, refunds and codes today) are read again.
+      statements = 0;
+      await get('');
+      const cachedRoundTrips = statements;
       statements = 0;
       const oldReported = await oldContextSequence(pool, STORE, 1);
       const oldRoundTrips = statements;
@@ -248,6 +252,7 @@ export async function run(): Promise<BenchResult> {
           recommendations_cold_p99_ms: percentile(recommendationsCold, 99),
           orders_50_cold_p99_ms: percentile(ordersCold, 99),
           sql_round_trips_per_cold_context: roundTrips,
+          sql_round_trips_per_cached_context: cachedRoundTrips,
           baseline_sql_round_trips_per_cold_context: oldRoundTrips,
           context_sql_p50_ms: percentile(sqlNew, 50),
           context_sql_p99_ms: percentile(sqlNew, 99),

@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { resolveStoreSettings } from '../accounts/store-settings';
 import { StoreDirectory, type StoreView } from '../accounts/store-directory.service';
 import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
@@ -67,7 +66,7 @@ export function storeFormat(store: StoreView): StoreFormat {
     currency: store.currency,
     locale: store.locale,
     timezone: store.timezone,
-    tiers: resolveStoreSettings(store.settings).tiers,
+    tiers: store.settings.tiers,
   };
 }
 

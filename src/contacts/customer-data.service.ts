@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { StoreDirectory } from '../accounts/store-directory.service';
 import type { CustomerTier } from '../accounts/store-settings';
-import { cartValue } from './attributes/cart';
 import { computeContactAttributes } from './attributes/compute-attributes';
 import { customerTier } from './attributes/customer-tier';
 import type { ContactAttributes } from './contact-attributes';
@@ -11,12 +10,10 @@ import { CustomersRepository } from './customers.repository';
 import { OrdersRepository } from './orders.repository';
 import { ProductsRepository } from './products.repository';
 import type {
-  CartSnapshot,
   CategoryTotal,
   CoPurchasedProduct,
   CustomerProfile,
   CustomerView,
-  MonthlySpend,
   OrderSummary,
   ProductFilter,
   ProductView,
@@ -84,11 +81,6 @@ export class CustomerDataService {
     return customerTier(Number(row.total ?? 0), storeFormat(store).tiers);
   }
 
-  /** Newest first; `limit` default 10, at most 100. */
-  recentOrders(storeId: string, customerId: string, limit = 10): Promise<OrderSummary[]> {
-    return this.ordersOf.forStore(storeId).recent(customerId, clamp(limit, 10, 100));
-  }
-
   /** Orders placed in [from, to), oldest first; at most `limit` (default and max 1000). */
   ordersForCustomerBetween(storeId: string, customerId: string, from: Date, to: Date, limit = 1000): Promise<OrderSummary[]> {
     return this.ordersOf.forStore(storeId).between(customerId, from, to, clamp(limit, 1000, 1000));
@@ -98,23 +90,8 @@ export class CustomerDataService {
     return this.ordersOf.forStore(storeId).get(orderId);
   }
 
-  async getCart(storeId: string, customerId: string): Promise<CartSnapshot | null> {
-    const store = await this.directory.get(storeId);
-    const row = await this.customers.forStore(storeId).cart(customerId);
-    if (!row) return null;
-    return { items: row.items, total: cartValue(row.items), currency: store.currency, updatedAt: row.updatedAt };
-  }
-
   hasNonEmptyCart(storeId: string, customerId: string): Promise<boolean> {
     return this.customers.forStore(storeId).hasNonEmptyCart(customerId);
-  }
-
-  /** Counted spend per month in the store's time zone, oldest first, the last `months` (max 60) including this one. */
-  async monthlySpend(storeId: string, customerId: string, months = 12): Promise<MonthlySpend[]> {
-    const store = await this.directory.get(storeId);
-    return this.ordersOf
-      .forStore(storeId)
-      .monthlySpend(customerId, safeZone(store.timezone), clamp(months, 12, 60), store.currency);
   }
 
   /** Quantity and spend per category over counted orders, largest quantity first (max 50). */
@@ -151,14 +128,5 @@ export class CustomerDataService {
     if (productIds.length === 0) return [];
     const rows = await this.products.forStore(storeId).boughtWith(productIds.slice(0, 100), clamp(limit, 5, 50));
     return rows.map(({ together, ...product }) => ({ product, together }));
-  }
-}
-
-function safeZone(zone: string): string {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone;
-  } catch {
-    return 'UTC';
   }
 }

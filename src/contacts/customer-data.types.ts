@@ -4,14 +4,18 @@ import type { OrderStatus } from './attributes/order-stats';
 
 export type { CategoryTotal, LineItem };
 
-/** A customer's own fields. */
-export interface CustomerView {
+/** A customer's own fields, as the platform sends them (already trimmed). */
+export interface CustomerFields {
   customerId: string;
   email: string;
   name: string;
   phone: string | null;
   language: string | null;
   marketingConsent: boolean;
+}
+
+/** A customer's own fields and what we know of them. */
+export interface CustomerView extends CustomerFields {
   registeredAt: Date | null;
   updatedAt: Date;
   conversationCount: number;
@@ -46,14 +50,6 @@ export interface OrderSummary {
   items: LineItem[];
 }
 
-export interface CartSnapshot {
-  items: LineItem[];
-  /** Minor units of `currency` (the store's). */
-  total: number;
-  currency: string;
-  updatedAt: Date | null;
-}
-
 export interface MonthlySpend {
   /** `YYYY-MM` in the store's time zone. */
   month: string;
@@ -65,6 +61,7 @@ export interface ProductView {
   productId: string;
   name: string;
   category: string;
+  /** Minor units of the store currency. */
   price: number;
   url: string | null;
   imageUrl: string | null;

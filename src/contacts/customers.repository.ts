@@ -2,22 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StoreScopedRepository, type StoreSql } from '../database/store-scope';
 import type { LineItem } from './attributes/cart';
-import type { CustomerView } from './customer-data.types';
+import type { CustomerFields, CustomerView } from './customer-data.types';
 
 /** A customer as the platform sent it (already trimmed). */
-export interface CustomerWrite {
-  customerId: string;
-  email: string;
-  name: string;
-  phone: string | null;
-  language: string | null;
-  marketingConsent: boolean;
+export interface CustomerWrite extends CustomerFields {
   registeredAt: Date;
-  updatedAt: Date;
-}
-
-export interface CartRow {
-  items: LineItem[];
   updatedAt: Date;
 }
 
@@ -126,12 +115,6 @@ export class Customers {
       [customerId],
     );
     return row?.updatedAt ?? null;
-  }
-
-  cart(customerId: string): Promise<CartRow | null> {
-    return this.sql.one<CartRow>('select items, updated_at as "updatedAt" from carts where store_id = $1 and customer_id = $2', [
-      customerId,
-    ]);
   }
 
   async hasNonEmptyCart(customerId: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { StoreScopedRepository, type StoreSql } from '../database/store-scope';
 import type { LineItem } from './attributes/cart';
 import { UNCOUNTED_SQL as UNCOUNTED } from './attributes/order-stats';
-import type { CategoryTotal, MonthlySpend, OrderSummary } from './customer-data.types';
+import type { CategoryTotal, OrderSummary } from './customer-data.types';
 
 /** An order as the platform sent it (currency already upper-cased). */
 export interface OrderWrite {
@@ -101,14 +101,6 @@ export class Orders {
     await this.sql.execute('update orders set customer_id = null where store_id = $1 and customer_id = $2', [customerId]);
   }
 
-  /** Newest first. */
-  recent(customerId: string, limit: number): Promise<OrderSummary[]> {
-    return this.summaries(
-      `${ORDER_SELECT} where o.store_id = $1 and o.customer_id = $2 order by o.placed_at desc, o.order_id limit $3`,
-      [customerId, limit],
-    );
-  }
-
   /** Placed in [from, to), oldest first. */
   between(customerId: string, from: Date, to: Date, limit: number): Promise<OrderSummary[]> {
     return this.summaries(
@@ -131,23 +123,6 @@ export class Orders {
                  and status not in ${UNCOUNTED} and currency = $3)::text as total`,
       [customerId, currency],
     );
-  }
-
-  /** Counted spend per month in `zone` (a valid time zone), oldest first, the last `months` including this one. */
-  async monthlySpend(customerId: string, zone: string, months: number, currency: string): Promise<MonthlySpend[]> {
-    const rows = await this.sql.rows<{ month: string; total: string; orders: number }>(
-      `with months as (
-         select generate_series(date_trunc('month', now() at time zone $3) - ($4::int - 1) * interval '1 month',
-                                date_trunc('month', now() at time zone $3), interval '1 month') as m
-       )
-       select to_char(months.m, 'YYYY-MM') as month, coalesce(sum(o.total_amount), 0)::text as total, count(o.order_id)::int as orders
-       from months left join orders o
-         on o.store_id = $1 and o.customer_id = $2 and o.status not in ${UNCOUNTED} and o.currency = $5
-        and o.placed_at >= months.m at time zone $3 and o.placed_at < (months.m + interval '1 month') at time zone $3
-       group by months.m order by months.m`,
-      [customerId, zone, months, currency],
-    );
-    return rows.map((r) => ({ month: r.month, total: Number(r.total), orders: r.orders }));
   }
 
   /** Quantity and spend per category over counted orders, largest quantity first (max 50). */

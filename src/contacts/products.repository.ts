@@ -4,14 +4,7 @@ import { StoreScopedRepository, type StoreSql } from '../database/store-scope';
 import { UNCOUNTED_SQL as UNCOUNTED } from './attributes/order-stats';
 import type { ProductView } from './customer-data.types';
 
-export interface ProductWrite {
-  productId: string;
-  name: string;
-  category: string;
-  price: number;
-  url: string | null;
-  imageUrl: string | null;
-  inStock: boolean;
+export interface ProductWrite extends ProductView {
   /** null: now (the platform sent no version). */
   updatedAt: Date | null;
 }

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { StoreDirectory, StoreNotReadyError, type StoreView } from '../accounts/store-directory.service';
-import { resolveStoreSettings } from '../accounts/store-settings';
 import { NotFoundError } from '../common/errors/domain-error';
 import { JobPriority, JobQueue } from '../jobs/job-queue.service';
 import { ContactSyncService, type SyncResult } from './contact-sync.service';
@@ -172,7 +171,7 @@ export class SyncRunService {
         const store = await this.directory.find(storeId);
         if (!store || store.chatwoot.state !== 'active') continue;
         const run = await this.startRun(storeId, 'schedule');
-        const next = nextSyncAt(resolveStoreSettings(store.settings).contactSyncCron, store.timezone, now);
+        const next = nextSyncAt(store.settings.contactSyncCron, store.timezone, now);
         await this.runs.forStore(storeId).scheduleNext(next, run.id);
         started.push(storeId);
       } catch (error) {

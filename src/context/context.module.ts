@@ -5,6 +5,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { TrackingModule } from '../tracking/tracking.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { OrderActionsModule } from '../order-actions/order-actions.module';
+import { AgentAllowanceRepository } from './agent-allowance.repository';
 import { AgentAuthModule } from './auth/agent-auth.module';
 import { ContextCacheService } from './context-cache.service';
 import { ContextRetentionService } from './context-retention.service';
@@ -39,6 +40,7 @@ import { EscalationService } from './escalation.service';
   providers: [
     ContextCacheService,
     ContextReadRepository,
+    AgentAllowanceRepository,
     ContextService,
     DiscountCodeService,
     DiscountCodeRepository,

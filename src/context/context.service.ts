@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { resolveStoreSettings } from '../accounts/store-settings';
 import { StoreDirectory, type StoreView } from '../accounts/store-directory.service';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import { DomainError, NotFoundError } from '../common/errors/domain-error';
@@ -20,8 +19,8 @@ import type {
   ShipmentRead,
 } from './context-read.types';
 import { ContextReadRepository } from './context.repository';
-import { OrderActionService } from '../order-actions/order-action.service';
-import { DiscountUsageRepository } from './discount-usage.repository';
+import { ACTIONS_IN_CONTEXT, actionPanel } from '../order-actions/order-action.service';
+import { AgentAllowanceRepository } from './agent-allowance.repository';
 import {
   averageOrderValue,
   churnRisk,
@@ -69,8 +68,7 @@ export class ContextService {
     private readonly stores: StoreDirectory,
     private readonly cache: ContextCacheService,
     metrics: MetricsService,
-    private readonly orderActions: OrderActionService,
-    private readonly discountUsage: DiscountUsageRepository,
+    private readonly allowances: AgentAllowanceRepository,
   ) {
     this.readDuration = metrics.histogram('context_read_duration_seconds', 'Time to compute an uncached context view', ['view']);
   }
@@ -90,17 +88,14 @@ export class ContextService {
    */
   private async actionSections(principal: AgentPrincipal, customerId: string | null, agentId: number | null) {
     const discounts = principal.store.settings.discounts;
-    const [panel, usedToday] = await Promise.all([
-      this.orderActions.panel(principal.store, customerId, agentId),
-      this.discountUsage.forStore(principal.store.id).issuedByAgentToday(agentId),
-    ]);
+    const used = await this.allowances.forStore(principal.store.id).read(customerId, agentId, ACTIONS_IN_CONTEXT);
     return {
-      ...panel,
+      ...actionPanel(principal.store, used.orderActions, used.refundedByAgentToday),
       discount_policy: {
         max_percent: discounts.maxPercent,
         max_fixed_amount: discounts.maxFixedAmount,
         max_per_agent_per_day: discounts.maxPerAgentPerDay,
-        used_by_agent_today: usedToday,
+        used_by_agent_today: used.discountCodesIssuedToday,
       },
     };
   }
@@ -151,7 +146,7 @@ export class ContextService {
       );
       const linked = read.customer;
       const monthly = read.monthlySpend;
-      const settings = resolveStoreSettings(store.settings);
+      const settings = store.settings;
       const progress = tierProgress(linked.totalSpent, settings.tiers);
       const trend = spendTrend(monthly, now);
       const seasons = seasonalPatterns(monthly);
@@ -313,7 +308,7 @@ type LinkedContext = ReturnType<typeof linkedView>;
 type UnlinkedContext = Awaited<ReturnType<ContextService['unlinked']>>;
 
 function linkedView(store: StoreView, contactId: number, customer: CustomerFigures, read: ContactContextRead) {
-  const settings = resolveStoreSettings(store.settings);
+  const settings = store.settings;
   const frequency = purchaseFrequency(customer.orderCount, customer.firstOrderAt, customer.lastOrderAt);
   const seasons = seasonalPatterns(read.monthlySpend);
   const live = read.session;

@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { resolveStoreSettings } from '../accounts/store-settings';
 import { StoreDirectory } from '../accounts/store-directory.service';
-import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client';
-import { NotFoundError, UnprocessableError } from '../common/errors/domain-error';
+import { UnprocessableError } from '../common/errors/domain-error';
 import { JobQueue } from '../jobs/job-queue.service';
 import { MetricsService } from '../observability/metrics.service';
 import type { AgentPrincipal } from './auth/agent-principal';
+import { assertConversationOfContact } from './auth/conversation-of-contact';
 import { ContextService } from './context.service';
 import type { CreateDiscountCodeDto, DiscountCodeDto, DiscountCodeStatusDto } from './dto/create-discount-code.dto';
 import { DiscountCodeRepository } from './discount-code.repository';
@@ -62,7 +61,7 @@ export class DiscountCodeService {
 
   async create(principal: AgentPrincipal, contactId: number, input: CreateDiscountCodeDto): Promise<DiscountCodeDto> {
     const store = principal.store;
-    const caps = resolveStoreSettings(store.settings).discounts;
+    const caps = store.settings.discounts;
     const early = checkDiscountCaps(input, caps, 0);
     if (early) return this.refuse(early.code, early.message);
     const now = new Date();
@@ -74,7 +73,7 @@ export class DiscountCodeService {
     let api: ChatwootAccountClient | undefined;
     if (input.conversationId) {
       api = await this.stores.chatwootFor(store.id);
-      await this.assertConversationOfContact(api, input.conversationId, contactId);
+      await assertConversationOfContact(api, input.conversationId, contactId);
     }
 
     // Verified agents are who their token says; with the shared context token we record what the app reports.
@@ -177,27 +176,6 @@ export class DiscountCodeService {
     }
     if (!discountCode) return;
     await this.codes.forStore(storeId).redeem(normaliseCode(discountCode), orderId);
-  }
-
-  private async assertConversationOfContact(
-    api: ChatwootAccountClient,
-    conversationId: number,
-    contactId: number,
-  ): Promise<void> {
-    let senderId: number | undefined;
-    try {
-      senderId = (await api.getConversation(conversationId)).meta?.sender?.id;
-    } catch (error) {
-      if (error instanceof ChatwootApiError && error.isNotFound)
-        throw new NotFoundError(`Conversation ${conversationId}`, 'CONVERSATION_NOT_FOUND');
-      throw error;
-    }
-    if (senderId !== contactId) {
-      throw new UnprocessableError(
-        `Conversation ${conversationId} is not with contact ${contactId}`,
-        'CONVERSATION_CONTACT_MISMATCH',
-      );
-    }
   }
 
   private async postNote(api: ChatwootAccountClient, row: DiscountCode, locale: string): Promise<'posted' | 'failed'> {

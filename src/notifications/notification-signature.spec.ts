@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isRetryableStatus, signNotification } from './notification-signature';
+import { isRetryableStatus, signedPostHeaders, signNotification } from './notification-signature';
 
 describe('signNotification', () => {
   it('signs "<timestamp>.<body>" with HMAC-SHA256 and prefixes sha256=', () => {
@@ -13,6 +13,19 @@ describe('signNotification', () => {
     expect(signNotification('k', 2, 'b')).not.toBe(base);
     expect(signNotification('k', 1, 'c')).not.toBe(base);
     expect(signNotification('j', 1, 'b')).not.toBe(base);
+  });
+});
+
+describe('signedPostHeaders', () => {
+  it('signs the body with the timestamp it sends, in unix seconds, and names the delivery', () => {
+    const headers = signedPostHeaders('k3y', '{"a":1}', 'delivery-1', 1_700_000_000_999);
+    expect(headers).toEqual({
+      'content-type': 'application/json',
+      'user-agent': 'chatwoot-store-bridge',
+      'x-bridge-signature': signNotification('k3y', 1_700_000_000, '{"a":1}'),
+      'x-bridge-timestamp': '1700000000',
+      'x-bridge-delivery': 'delivery-1',
+    });
   });
 });
 

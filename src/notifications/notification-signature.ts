@@ -5,6 +5,21 @@ export function signNotification(secret: string, timestamp: number, body: string
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
+/**
+ * The headers of every signed POST to the store (notifications and order actions): the signature
+ * over "<timestamp>.<body>", its timestamp (unix seconds, from `nowMs`) and the delivery id.
+ */
+export function signedPostHeaders(secret: string, body: string, deliveryId: string, nowMs = Date.now()): Record<string, string> {
+  const timestamp = Math.floor(nowMs / 1000);
+  return {
+    'content-type': 'application/json',
+    'user-agent': 'chatwoot-store-bridge',
+    'x-bridge-signature': signNotification(secret, timestamp, body),
+    'x-bridge-timestamp': String(timestamp),
+    'x-bridge-delivery': deliveryId,
+  };
+}
+
 /** What the store's endpoint receives; `data` is the type-specific payload. */
 export interface NotificationEnvelope {
   id: string;

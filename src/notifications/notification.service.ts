@@ -4,7 +4,7 @@ import { JobQueue } from '../jobs/job-queue.service';
 import { MetricsService } from '../observability/metrics.service';
 import type { Notification, NotificationState } from './entities/notification.entity';
 import { NotificationRepository, type DeliveryPatch } from './notification.repository';
-import { isRetryableStatus, signNotification, type NotificationEnvelope } from './notification-signature';
+import { isRetryableStatus, signedPostHeaders, type NotificationEnvelope } from './notification-signature';
 
 export const DELIVER_QUEUE = 'notifications.deliver';
 /** Attempts in total (pg-boss retries = this - 1); after them the row is marked failed and kept. */
@@ -112,20 +112,13 @@ export class NotificationService {
       data: row.payload,
     };
     const body = JSON.stringify(envelope);
-    const timestamp = Math.floor(Date.now() / 1000);
     const attempts = row.attempts + 1;
     let status = 0;
     let error: string | null = null;
     try {
       const response = await fetch(target.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'chatwoot-store-bridge',
-          'x-bridge-signature': signNotification(target.secret, timestamp, body),
-          'x-bridge-timestamp': String(timestamp),
-          'x-bridge-delivery': row.id,
-        },
+        headers: signedPostHeaders(target.secret, body, row.id),
         body,
         signal: AbortSignal.timeout(POST_TIMEOUT_MS),
         redirect: 'manual',

@@ -48,7 +48,7 @@ export type NewOrderAction = Pick<
   | 'issuedVia'
 >;
 
-const COLUMNS = `id, store_id as "storeId", idempotency_key as "idempotencyKey", request_hash as "requestHash",
+export const ORDER_ACTION_COLUMNS = `id, store_id as "storeId", idempotency_key as "idempotencyKey", request_hash as "requestHash",
   order_id as "orderId", customer_id as "customerId", contact_id as "contactId", conversation_id as "conversationId",
   type, status, amount, currency, lines, reason, platform_message as "platformMessage", agent_id as "agentId",
   agent_name as "agentName", issued_via as "issuedVia", attempts, last_error as "lastError",
@@ -56,6 +56,16 @@ const COLUMNS = `id, store_id as "storeId", idempotency_key as "idempotencyKey",
 
 /** Refunds that count against the ceilings: given, or possibly given (the platform has not answered). */
 const COUNTED_REFUND = `type = 'refund' and status in ('pending', 'succeeded')`;
+
+/**
+ * What an agent refunded in the last 24 h, as one scalar subquery on `$1`'s store; `agentParam` is
+ * the placeholder of the agent id. An unknown agent (context token without an agent id) shares one
+ * allowance with the others unknown.
+ */
+export const refundedByAgentTodaySql = (agentParam: string) =>
+  `select coalesce(sum(amount), 0)::float8 from order_actions
+    where store_id = $1 and agent_id is not distinct from ${agentParam} and ${COUNTED_REFUND}
+      and created_at > now() - interval '24 hours'`;
 
 /** Every statement on `order_actions`, bound to one store. */
 @Injectable()
@@ -78,11 +88,12 @@ function orderActionsOf(sql: StoreSql) {
     lockRefunds: () => sql.execute(`select pg_advisory_xact_lock(hashtext('order-actions:' || $1))`),
 
     byKey: (idempotencyKey: string) =>
-      sql.one<OrderActionRow>(`select ${COLUMNS} from order_actions where store_id = $1 and idempotency_key = $2`, [
+      sql.one<OrderActionRow>(`select ${ORDER_ACTION_COLUMNS} from order_actions where store_id = $1 and idempotency_key = $2`, [
         idempotencyKey,
       ]),
 
-    byId: (id: string) => sql.one<OrderActionRow>(`select ${COLUMNS} from order_actions where store_id = $1 and id = $2`, [id]),
+    byId: (id: string) =>
+      sql.one<OrderActionRow>(`select ${ORDER_ACTION_COLUMNS} from order_actions where store_id = $1 and id = $2`, [id]),
 
     /** The new row, or null when the key is already taken (a concurrent double click). */
     insert: (row: NewOrderAction) =>
@@ -91,7 +102,7 @@ function orderActionsOf(sql: StoreSql) {
            type, amount, currency, lines, reason, agent_id, agent_name, issued_via)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          on conflict (store_id, idempotency_key) do nothing
-         returning ${COLUMNS}`,
+         returning ${ORDER_ACTION_COLUMNS}`,
         [
           row.idempotencyKey,
           row.requestHash,
@@ -118,13 +129,9 @@ function orderActionsOf(sql: StoreSql) {
       return row?.total ?? 0;
     },
 
-    /** An unknown agent (context token without an agent id) shares one allowance with the others unknown. */
+    /** See {@link refundedByAgentTodaySql}. */
     async refundedByAgentToday(agentId: number | null): Promise<number> {
-      const row = await sql.one<{ total: number }>(
-        `select coalesce(sum(amount), 0)::float8 as total from order_actions
-          where store_id = $1 and agent_id is not distinct from $2 and ${COUNTED_REFUND} and created_at > now() - interval '24 hours'`,
-        [agentId],
-      );
+      const row = await sql.one<{ total: number }>(`select (${refundedByAgentTodaySql('$2')}) as total`, [agentId]);
       return row?.total ?? 0;
     },
 
@@ -142,15 +149,8 @@ function orderActionsOf(sql: StoreSql) {
         `update order_actions set status = $3, platform_message = $4, last_error = coalesce($5, last_error),
            attempts = attempts + 1, updated_at = now(), settled_at = now()
           where store_id = $1 and id = $2 and status = 'pending'
-          returning ${COLUMNS}`,
+          returning ${ORDER_ACTION_COLUMNS}`,
         [id, status, platformMessage, error],
-      ),
-
-    /** The customer's actions, newest first. */
-    listForCustomer: (customerId: string, limit: number) =>
-      sql.rows<OrderActionRow>(
-        `select ${COLUMNS} from order_actions where store_id = $1 and customer_id = $2 order by created_at desc, id limit $3`,
-        [customerId, limit],
       ),
 
     /** GDPR erasure: the audit record stays, without who it was for or the free text about them. */

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StoreDirectory, type StoreView } from '../accounts/store-directory.service';
-import { resolveStoreSettings, type OrderActionType } from '../accounts/store-settings';
-import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
+import type { OrderActionType } from '../accounts/store-settings';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from '../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
 import { CustomerDataService } from '../contacts/customer-data.service';
 import type { AgentPrincipal } from '../context/auth/agent-principal';
+import { assertConversationOfContact } from '../context/auth/conversation-of-contact';
 import { JobQueue } from '../jobs/job-queue.service';
 import { MetricsService } from '../observability/metrics.service';
 import type { ActionPolicyDto, CreateOrderActionDto, OrderActionDto } from './dto/order-action.dto';
@@ -102,7 +102,7 @@ export class OrderActionService {
     }
     // Guardrails are read fresh, not from the principal's briefly cached store: a lowered ceiling applies at once.
     const [current, target] = await Promise.all([this.stores.get(store.id), this.stores.actionTarget(store.id)]);
-    const policy = resolveStoreSettings(current.settings).orderActions;
+    const policy = current.settings.orderActions;
     if (!target)
       return this.refuse(
         input.type,
@@ -117,7 +117,8 @@ export class OrderActionService {
         ),
       );
     }
-    if (input.conversationId) await this.assertConversationOfContact(store.id, input.conversationId, contactId);
+    if (input.conversationId)
+      await assertConversationOfContact(await this.stores.chatwootFor(store.id), input.conversationId, contactId);
 
     const agentId = principal.agent?.id ?? input.agentId ?? null;
     const agentName = principal.agent?.name ?? input.agentName ?? null;
@@ -177,30 +178,6 @@ export class OrderActionService {
     return { httpStatus: settled.status === 'pending' ? 202 : 201, action: toDto(settled) };
   }
 
-  /** What the panel shows next to the customer: recent actions and this agent's guardrails. */
-  async panel(
-    store: StoreView,
-    customerId: string | null,
-    agentId: number | null,
-  ): Promise<{ order_actions: OrderActionDto[]; action_policy: ActionPolicyDto }> {
-    const repo = this.actions.forStore(store.id);
-    const policy = resolveStoreSettings(store.settings).orderActions;
-    const [rows, refunded] = await Promise.all([
-      customerId ? repo.listForCustomer(customerId, ACTIONS_IN_CONTEXT) : Promise.resolve([]),
-      repo.refundedByAgentToday(agentId),
-    ]);
-    return {
-      order_actions: rows.map(toDto),
-      action_policy: {
-        enabled: Boolean(store.actionUrl),
-        allowed: [...policy.allowed],
-        refund_max_per_action: policy.refundMaxPerAction,
-        refund_max_per_agent_per_day: policy.refundMaxPerAgentPerDay,
-        refunded_by_agent_today: refunded,
-      },
-    };
-  }
-
   /** One resend of a pending action; an action already settled is left alone. */
   async retry(storeId: string, id: string): Promise<void> {
     const row = await this.actions.forStore(storeId).byId(id);
@@ -217,7 +194,7 @@ export class OrderActionService {
 
   /** Sends the action and records what came of it; the row stays pending when there is no answer. */
   private async attempt(row: OrderActionRow, target: { url: string; secret: string }, store: StoreView): Promise<OrderActionRow> {
-    const settings = resolveStoreSettings(store.settings).orderActions;
+    const settings = store.settings.orderActions;
     const answer: PlatformAnswer = await this.platform.send(
       target,
       {
@@ -289,24 +266,6 @@ export class OrderActionService {
     return { httpStatus: 200, action: toDto(row) };
   }
 
-  private async assertConversationOfContact(storeId: string, conversationId: number, contactId: number): Promise<void> {
-    let senderId: number | undefined;
-    try {
-      const api = await this.stores.chatwootFor(storeId);
-      senderId = (await api.getConversation(conversationId)).meta?.sender?.id;
-    } catch (error) {
-      if (error instanceof ChatwootApiError && error.isNotFound)
-        throw new NotFoundError(`Conversation ${conversationId}`, 'CONVERSATION_NOT_FOUND');
-      throw error;
-    }
-    if (senderId !== contactId) {
-      throw new UnprocessableError(
-        `Conversation ${conversationId} is not with contact ${contactId}`,
-        'CONVERSATION_CONTACT_MISMATCH',
-      );
-    }
-  }
-
   private refuse(type: OrderActionType, error: DomainError): never {
     this.refused.inc({ type, code: error.code });
     throw error;
@@ -330,6 +289,28 @@ function noteText(row: OrderActionRow, status: OrderActionStatus, message: strin
     default:
       return `${what}${by}: the store has not answered yet. It is pending and resent with the same key, so it is applied once; a second note follows.${reason}`;
   }
+}
+
+/**
+ * What the panel shows next to the customer: their recent actions and this agent's guardrails.
+ * The context module reads both (AgentAllowanceRepository) in the statement it reads every call.
+ */
+export function actionPanel(
+  store: StoreView,
+  actions: readonly OrderActionRow[],
+  refundedByAgentToday: number,
+): { order_actions: OrderActionDto[]; action_policy: ActionPolicyDto } {
+  const policy = store.settings.orderActions;
+  return {
+    order_actions: actions.map(toDto),
+    action_policy: {
+      enabled: Boolean(store.actionUrl),
+      allowed: [...policy.allowed],
+      refund_max_per_action: policy.refundMaxPerAction,
+      refund_max_per_agent_per_day: policy.refundMaxPerAgentPerDay,
+      refunded_by_agent_today: refundedByAgentToday,
+    },
+  };
 }
 
 export function toDto(row: OrderActionRow): OrderActionDto {

@@ -9,7 +9,8 @@ import { PlatformActionClient } from './platform-action.client';
 
 /**
  * Cancel / refund / resend-confirmation requested by agents from the panel and carried out by
- * the store's platform. The context module shows the actions and guardrails through OrderActionService.panel.
+ * the store's platform. The context module shows the actions and guardrails (actionPanel), read with
+ * the agent's other allowances in one statement (AgentAllowanceRepository).
  */
 @Module({
   imports: [AccountsModule, ContactsModule, AgentAuthModule],

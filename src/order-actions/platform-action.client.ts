@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { signNotification } from '../notifications/notification-signature';
+import { signedPostHeaders } from '../notifications/notification-signature';
 
 /** What the store's platform receives at its actionUrl. Amounts in minor units. */
 export interface PlatformActionRequest {
@@ -32,18 +32,10 @@ export class PlatformActionClient {
     timeoutMs: number,
   ): Promise<PlatformAnswer> {
     const body = JSON.stringify(request);
-    const timestamp = Math.floor(Date.now() / 1000);
     try {
       const response = await fetch(target.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'chatwoot-store-bridge',
-          'idempotency-key': request.id,
-          'x-bridge-signature': signNotification(target.secret, timestamp, body),
-          'x-bridge-timestamp': String(timestamp),
-          'x-bridge-delivery': request.id,
-        },
+        headers: { ...signedPostHeaders(target.secret, body, request.id), 'idempotency-key': request.id },
         body,
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'manual',

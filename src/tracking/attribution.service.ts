@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StoreDirectory } from '../accounts/store-directory.service';
-import { resolveStoreSettings } from '../accounts/store-settings';
 import { NotFoundError, UnprocessableError } from '../common/errors/domain-error';
 import type { DomainEvents } from '../common/events/domain-events';
 import { JobQueue } from '../jobs/job-queue.service';
@@ -196,6 +195,6 @@ export class AttributionService {
   /** The store's attribution window, or null when the store is gone (late events after deletion). */
   private async windowHours(storeId: string): Promise<number | null> {
     const store = await this.stores.find(storeId);
-    return store ? resolveStoreSettings(store.settings).attributionWindowHours : null;
+    return store ? store.settings.attributionWindowHours : null;
   }
 }

@@ -28,12 +28,6 @@ export interface CustomerJourney {
 export class JourneyService {
   constructor(private readonly activity: StorefrontActivityRepository) {}
 
-  /** The customer's most recent storefront session (within raw-event retention), or null. */
-  async currentSession(storeId: string, customerId: string): Promise<CustomerJourney | null> {
-    const session = await this.activity.forStore(storeId).latestSessionOf(customerId);
-    return session ? this.describe(storeId, session) : null;
-  }
-
   /** One session by id, e.g. the `bridge_session_id` of a conversation, or null. */
   async session(storeId: string, sessionId: string): Promise<CustomerJourney | null> {
     const session = await this.activity.forStore(storeId).session(sessionId);

@@ -122,14 +122,6 @@ export class StorefrontActivity {
     return rows.map((r) => r.sessionId);
   }
 
-  /** The customer's most recent session. */
-  latestSessionOf(customerId: string): Promise<SessionRow | null> {
-    return this.sql.one<SessionRow>(
-      `select ${SESSION} from tracking_sessions where store_id = $1 and customer_id = $2 order by last_seen desc limit 1`,
-      [customerId],
-    );
-  }
-
   session(sessionId: string): Promise<SessionRow | null> {
     return this.sql.one<SessionRow>(`select ${SESSION} from tracking_sessions where store_id = $1 and session_id = $2`, [
       sessionId,

@@ -34,12 +34,6 @@ export interface ConversationListQuery {
   pageSize: number;
 }
 
-export interface Satisfaction {
-  ratings: number;
-  average: number | null;
-  last: number | null;
-}
-
 export interface DurationStats {
   count: number;
   median: number | null;
@@ -107,22 +101,11 @@ export class ConversationsService {
     return { items: rows.map(toConversationView), total };
   }
 
-  /** A customer's latest conversations, newest first. */
-  async listForCustomer(storeId: string, customerId: string, limit = 10): Promise<ConversationView[]> {
-    const rows = await this.conversations.forStore(storeId).latestOfCustomer(customerId, Math.min(Math.max(limit, 1), 100));
-    return rows.map(toConversationView);
-  }
-
   /** 404 CONVERSATION_NOT_FOUND for an unknown display id. */
   async get(storeId: string, displayId: number): Promise<ConversationView> {
     const row = await this.conversations.forStore(storeId).get(displayId);
     if (!row) throw new NotFoundError(`Conversation ${displayId}`, 'CONVERSATION_NOT_FOUND');
     return toConversationView(row);
-  }
-
-  async satisfaction(storeId: string, customerId: string): Promise<Satisfaction> {
-    const row = await this.conversations.forStore(storeId).satisfaction(customerId);
-    return { ratings: Number(row.ratings), average: round(row.average), last: num(row.last) };
   }
 
   /** Conversations created in [from, to), oldest first (attribution windows). */

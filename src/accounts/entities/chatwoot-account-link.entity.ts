@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { StoreWarning } from '../webhook-target';
 import type { Store } from './store.entity';
 
@@ -23,13 +23,14 @@ export interface StoreTeams {
  * A store's Chatwoot account and everything provisioning created in it. Columns ending in
  * `Enc` hold secrets sealed by {@link SecretBox}; they never leave the service in a response.
  */
+@Check('chatwoot_accounts_state_check', `state in ('pending','provisioning','active','suspended','failed','deleting','deleted')`)
 @Entity('chatwoot_accounts')
 export class ChatwootAccountLink {
   @PrimaryColumn('text')
   storeId: string;
 
   @OneToOne('Store', (store: Store) => store.chatwoot, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'store_id' })
+  @JoinColumn({ name: 'store_id', foreignKeyConstraintName: 'chatwoot_accounts_store_id_fkey' })
   store?: Store;
 
   @Column('text')

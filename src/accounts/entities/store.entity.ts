@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { ChatwootAccountLink } from './chatwoot-account-link.entity';
 
 export interface StoreBranding {
@@ -16,6 +16,7 @@ export type StoreSettings = Record<string, unknown>;
 export type StoreStatus = 'active' | 'suspended';
 
 /** A store of the e-commerce platform, as the platform last described it. */
+@Check('stores_status_check', `status in ('active', 'suspended')`)
 @Entity('stores')
 export class Store {
   /** The platform's own store id. */

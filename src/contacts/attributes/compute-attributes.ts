@@ -9,18 +9,13 @@ import { formatMoney } from './money';
 import { averageOrderValue, type OrderStatus } from './order-stats';
 import { purchaseFrequency } from './purchase-frequency';
 import { supportPriority } from './support-priority';
+import type { CustomerFields } from '../customer-data.types';
 
 /**
  * Everything the attributes are computed from, as the set-based query delivers it: order figures
  * are already restricted to counted orders (not cancelled/refunded) in the store's currency.
  */
-export interface CustomerBasis {
-  customerId: string;
-  email: string;
-  name: string;
-  phone: string | null;
-  language: string | null;
-  marketingConsent: boolean;
+export interface CustomerBasis extends CustomerFields {
   registeredAt: Date | null;
   orderCount: number;
   totalSpent: number;

@@ -1,21 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { ProductLabelDto } from './product-label.dto';
 
-export class LineItemDto {
+export class LineItemDto extends ProductLabelDto {
   @ApiProperty({ example: 'prod-42' })
   @IsString()
   @Length(1, 200)
   productId: string;
-
-  @ApiProperty({ example: 'Ceramic teapot' })
-  @IsString()
-  @Length(1, 300)
-  name: string;
-
-  @ApiProperty({ example: 'kitchen' })
-  @IsString()
-  @Length(0, 200)
-  category: string;
 
   @ApiProperty({ example: 2, minimum: 1 })
   @IsInt()

@@ -1,17 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, IsUrl, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsISO8601, IsOptional, IsUrl, Max, MaxLength, Min } from 'class-validator';
+import { ProductLabelDto } from './product-label.dto';
 
-export class UpsertProductDto {
-  @ApiProperty({ example: 'Ceramic teapot' })
-  @IsString()
-  @Length(1, 300)
-  name: string;
-
-  @ApiProperty({ example: 'kitchen' })
-  @IsString()
-  @Length(0, 200)
-  category: string;
-
+export class UpsertProductDto extends ProductLabelDto {
   @ApiProperty({ example: 2499, description: 'Minor units of the store currency' })
   @IsInt()
   @Min(0)

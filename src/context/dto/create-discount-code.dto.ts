@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, Min } from 'class-validator';
 import type { DiscountType } from '../rules/discount-code.rules';
+import { ReportedAgentDto } from './reported-agent.dto';
 
-export class CreateDiscountCodeDto {
+export class CreateDiscountCodeDto extends ReportedAgentDto {
   @ApiProperty({
     enum: ['percent', 'fixed'],
     description: 'Percent off, or a fixed amount off in minor units of the store currency',
@@ -31,21 +32,6 @@ export class CreateDiscountCodeDto {
   @IsInt()
   @Min(1)
   conversationId?: number;
-
-  @ApiPropertyOptional({
-    description:
-      "The Chatwoot agent id the dashboard app reports (appContext.currentAgent.id). Used only with the context token; with an agent token the token's owner is recorded",
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  agentId?: number;
-
-  @ApiPropertyOptional({ description: 'The agent name the dashboard app reports (context token only)', maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  agentName?: string;
 }
 
 export class DiscountCodeDto {

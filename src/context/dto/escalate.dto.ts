@@ -1,24 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { ReportedAgentDto } from './reported-agent.dto';
 
-export class EscalateDto {
+export class EscalateDto extends ReportedAgentDto {
   @ApiProperty({ description: 'Why the managers should step in (posted as a private note)', minLength: 3, maxLength: 2000 })
   @IsString()
   @MinLength(3)
   @MaxLength(2000)
   reason: string;
-
-  @ApiPropertyOptional({ description: 'The Chatwoot agent id the dashboard app reports (context token only)' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  agentId?: number;
-
-  @ApiPropertyOptional({ description: 'The agent name the dashboard app reports (context token only)', maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  agentName?: string;
 }
 
 export class EscalationDto {

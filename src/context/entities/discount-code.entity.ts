@@ -1,9 +1,14 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { DiscountType } from '../rules/discount-code.rules';
 
 export type IssuedVia = 'agent-token' | 'context-token';
 
 /** A discount code an agent gave a customer; the shop validates it at checkout and an order redeems it. */
+@Check('discount_codes_type_check', `type in ('percent', 'fixed')`)
+@Check('discount_codes_value_check', 'value > 0')
+@Check('discount_codes_issued_via_check', `issued_via in ('agent-token', 'context-token')`)
+@Index('discount_codes_agent_idx', ['storeId', 'agentId', 'createdAt'])
+@Index('discount_codes_customer_idx', ['storeId', 'customerId'])
 @Entity('discount_codes')
 export class DiscountCode {
   @PrimaryGeneratedColumn('uuid')
@@ -12,7 +17,7 @@ export class DiscountCode {
   @Column('text')
   storeId: string;
 
-  @Column('text')
+  @Column('text', { unique: true })
   code: string;
 
   @Column('text')

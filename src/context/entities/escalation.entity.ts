@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export type EscalationState = 'pending' | 'done' | 'failed';
 
@@ -11,6 +11,10 @@ export interface EscalationEffects {
 }
 
 /** A conversation an agent escalated to the store's managers; feeds `escalation_history`. */
+@Check('escalations_state_check', `state in ('pending', 'done', 'failed')`)
+@Index('escalations_conversation_idx', ['storeId', 'conversationId', 'createdAt'])
+@Index('escalations_customer_idx', ['storeId', 'customerId', 'createdAt'])
+@Index('escalations_contact_idx', ['storeId', 'contactId', 'createdAt'])
 @Entity('escalations')
 export class Escalation {
   @PrimaryGeneratedColumn('uuid')
@@ -41,7 +45,7 @@ export class Escalation {
   @Column('text')
   state: EscalationState;
 
-  @Column('jsonb')
+  @Column('jsonb', { default: {} })
   effects: EscalationEffects;
 
   @Column('text', { nullable: true })

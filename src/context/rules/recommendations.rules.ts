@@ -2,13 +2,8 @@ import type { CoPurchasedProduct, ProductView } from '../../contacts/customer-da
 
 export type RecommendationReason = 'bought_together' | 'favorite_category';
 
-export interface Recommendation {
-  productId: string;
-  name: string;
-  category: string;
-  price: number;
-  url: string | null;
-  imageUrl: string | null;
+/** A product to suggest (in stock by construction) and why. */
+export interface Recommendation extends Omit<ProductView, 'inStock'> {
   reasonCode: RecommendationReason;
   /** One sentence the agent can say to the customer. */
   reason: string;

@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { ORDER_ACTION_TYPES, type OrderActionType } from '../../accounts/store-settings';
 import { ORDER_ACTION_STATUSES, type OrderActionStatus } from '../entities/order-action.entity';
+import { ReportedAgentDto } from '../../context/dto/reported-agent.dto';
 
 /** The largest amount the int column holds (21 million in a two-decimal currency). */
 export const MAX_ACTION_AMOUNT = 2_147_483_647;
@@ -34,7 +35,7 @@ export class OrderActionLineInputDto {
   quantity: number;
 }
 
-export class CreateOrderActionDto {
+export class CreateOrderActionDto extends ReportedAgentDto {
   @ApiProperty({ enum: ORDER_ACTION_TYPES })
   @IsIn(ORDER_ACTION_TYPES)
   type: OrderActionType;
@@ -82,21 +83,6 @@ export class CreateOrderActionDto {
   @IsInt()
   @Min(1)
   conversationId?: number;
-
-  @ApiPropertyOptional({
-    description:
-      "The Chatwoot agent id the dashboard app reports (appContext.currentAgent.id). Used only with the context token; with an agent token the token's owner is recorded",
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  agentId?: number;
-
-  @ApiPropertyOptional({ description: 'The agent name the dashboard app reports (context token only)', maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  agentName?: string;
 }
 
 export class OrderActionLineDto {

@@ -1,6 +1,10 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** Our record of a Chatwoot conversation and its service metrics (display id per store). */
+@Check('conversations_csat_rating_check', 'csat_rating between 1 and 5')
+@Index('conversations_store_customer', ['storeId', 'customerId', 'createdAt'])
+@Index('conversations_store_created', ['storeId', 'createdAt'])
+@Index('conversations_store_resolved', ['storeId', 'resolvedAt'], { where: 'resolved_at is not null' })
 @Entity('conversations')
 export class Conversation {
   @PrimaryColumn('text')
@@ -37,7 +41,7 @@ export class Conversation {
   @Column('int', { nullable: true })
   teamId: number | null;
 
-  @Column('jsonb')
+  @Column('jsonb', { default: [] })
   labels: string[];
 
   /** Chatwoot's creation time. */
@@ -45,7 +49,7 @@ export class Conversation {
   createdAt: Date;
 
   /** Chatwoot's `updated_at` (unix float) of the newest snapshot applied: older events never overwrite. */
-  @Column('double precision')
+  @Column('double precision', { default: 0 })
   lastEventAt: number;
 
   @Column('timestamptz', { nullable: true })
@@ -63,13 +67,13 @@ export class Conversation {
   @Column('int', { nullable: true })
   resolutionSeconds: number | null;
 
-  @Column('int')
+  @Column('int', { default: 0 })
   reopenCount: number;
 
-  @Column('int')
+  @Column('int', { default: 0 })
   incomingCount: number;
 
-  @Column('int')
+  @Column('int', { default: 0 })
   outgoingCount: number;
 
   @Column('smallint', { nullable: true })
@@ -85,6 +89,6 @@ export class Conversation {
   @Column('timestamptz', { nullable: true })
   routedAt: Date | null;
 
-  @Column('timestamptz')
+  @Column('timestamptz', { default: () => 'now()' })
   updatedAt: Date;
 }

@@ -1,9 +1,11 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /** A visitor opened the chat widget (`webwidget_triggered`). */
+@Unique('widget_events_store_id_delivery_id_key', ['storeId', 'deliveryId'])
+@Index('widget_events_store_customer', ['storeId', 'customerId', 'occurredAt'])
 @Entity('widget_events')
 export class WidgetEvent {
-  @PrimaryColumn('bigint')
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
 
   @Column('text')

@@ -107,14 +107,14 @@ describe('context API round trips', () => {
     return { body: result.body, queries };
   };
 
-  it('answers a cold context in at most 4 round trips, whatever the order count', async () => {
+  it('answers a cold context in at most 2 round trips, whatever the order count', async () => {
     const withMany = await cold(base(many));
     const withFew = await cold(base(few));
     // The counter sees the request's statements (a cold answer cannot come from nowhere).
     expect(withMany.queries.length).toBeGreaterThanOrEqual(1);
-    // One read for the customer's whole context, plus the agent's allowances (order actions and
-    // discount codes used today), which are read fresh on every call.
-    expect(withMany.queries.length, withMany.queries.join('\n---\n')).toBeLessThanOrEqual(4);
+    // One read for the customer's whole context, plus one for the agent's allowances (order actions,
+    // refunds and discount codes used today), which is read fresh on every call.
+    expect(withMany.queries.length, withMany.queries.join('\n---\n')).toBeLessThanOrEqual(2);
     expect(withFew.queries.length).toBe(withMany.queries.length);
     // ...and the answer is complete: every section came from that read.
     const c = withMany.body;
@@ -142,7 +142,7 @@ describe('context API round trips', () => {
     expect(c.unavailable).toEqual([]);
   });
 
-  it('answers cold orders in at most 3 round trips, and a cached context with only the agent allowance reads', async () => {
+  it('answers cold orders in at most 3 round trips, and a cached context with only the agent allowance read', async () => {
     const orders = await cold(`${base(many)}/orders?limit=50`);
     expect(orders.queries.length).toBeGreaterThanOrEqual(1);
     expect(orders.queries.length).toBeLessThanOrEqual(3);
@@ -151,11 +151,77 @@ describe('context API round trips', () => {
     const { result, queries } = await counter.count(() => get(base(many)));
     expect(result.status).toBe(200);
     // Cached: nothing about the customer is read again; only what changes with the agent's own
-    // actions on any customer (order actions, discount codes today) is.
-    expect(queries.length).toBeLessThanOrEqual(3);
-    for (const q of queries) expect(q).toMatch(/order_actions|discount_codes/);
+    // actions on any customer (order actions, refunds and discount codes today) is, in one statement.
+    expect(queries.length, queries.join('\n---\n')).toBeLessThanOrEqual(1);
+    for (const q of queries) expect(q).toMatch(/order_actions[\s\S]*discount_codes/);
     const metrics = await t.request('GET', '/metrics', { auth: null });
     expect(metrics.text).toMatch(/^context_read_duration_seconds_count\{view="orders"\} [1-9]/m);
     expect(metrics.text).toMatch(/^context_read_duration_seconds_count\{view="context"\} [1-9]/m);
+  });
+
+  it("reads the agent's allowances from that one statement: only this agent's refunds and codes of the last 24 h", async () => {
+    const db = t.get(DataSource);
+    const action = (key: string, agentId: number | null, type: string, status: string, amount: number | null, ago: string) =>
+      db.query(
+        `insert into order_actions (store_id, idempotency_key, request_hash, order_id, customer_id, contact_id, type, status,
+           amount, currency, lines, agent_id, agent_name, issued_via, created_at, updated_at, settled_at)
+         values ($1, $2, 'h', 'm-39', 'many', $3, $4, $5, $6, 'EUR', '[{"productId":"green","quantity":1}]', $7, 'Dana',
+           'context-token', now() - $8::interval, now() - $8::interval, case when $5 = 'pending' then null else now() - $8::interval end)`,
+        [a.storeId, key, many, type, status, amount, agentId, ago],
+      );
+    await action('allow-1', 7, 'refund', 'succeeded', 1_200, '2 hours');
+    await action('allow-2', 7, 'refund', 'pending', 300, '1 hour');
+    await action('allow-3', 7, 'refund', 'failed', 5_000, '30 minutes');
+    await action('allow-4', 7, 'refund', 'succeeded', 4_000, '25 hours');
+    await action('allow-5', 8, 'refund', 'succeeded', 700, '10 minutes');
+    await action('allow-6', null, 'refund', 'succeeded', 50, '5 minutes');
+    await action('allow-7', 7, 'cancel', 'succeeded', null, '1 minute');
+    const code = (n: number, agentId: number | null, ago: string) =>
+      db.query(
+        `insert into discount_codes (store_id, code, type, value, currency, agent_id, issued_via, created_at)
+         values ($1, $2, 'percent', 5, 'EUR', $3, 'context-token', now() - $4::interval)`,
+        [a.storeId, `ALLOW-${a.storeId}-${n}`, agentId, ago],
+      );
+    await code(1, 7, '1 hour');
+    await code(2, 7, '23 hours');
+    await code(3, 7, '25 hours');
+    await code(4, 8, '1 hour');
+    await code(5, null, '1 hour');
+    t.get(ContextCacheService).clear();
+
+    const asAgent7 = await get(`${base(many)}?agentId=7`);
+    expect(asAgent7.status, asAgent7.text).toBe(200);
+    expect(asAgent7.body.action_policy.refunded_by_agent_today).toBe(1_500);
+    expect(asAgent7.body.discount_policy.used_by_agent_today).toBe(2);
+    // The customer's actions, newest first, whoever did them.
+    const ids = await db.query(
+      `select id from order_actions where store_id = $1 and customer_id = 'many' order by created_at desc, id`,
+      [a.storeId],
+    );
+    expect(asAgent7.body.order_actions.map((x: { id: string }) => x.id)).toEqual(ids.map((r: { id: string }) => r.id));
+    expect(asAgent7.body.order_actions[0]).toMatchObject({
+      type: 'cancel',
+      status: 'succeeded',
+      amount: null,
+      lines: [{ product_id: 'green', quantity: 1 }],
+      agent: { id: 7, name: 'Dana' },
+    });
+    expect(Date.parse(asAgent7.body.order_actions[0].created_at)).toBeGreaterThan(Date.now() - 5 * 60_000);
+
+    // Cached or not, the allowances come fresh: another agent sees theirs.
+    const { result: asAgent8, queries } = await counter.count(() => get(`${base(many)}?agentId=8`));
+    expect(queries.length).toBe(1);
+    expect(asAgent8.body.action_policy.refunded_by_agent_today).toBe(700);
+    expect(asAgent8.body.discount_policy.used_by_agent_today).toBe(1);
+    // No agent reported: the unknown ones share one allowance.
+    const unknown = await get(base(many));
+    expect(unknown.body.action_policy.refunded_by_agent_today).toBe(50);
+    expect(unknown.body.discount_policy.used_by_agent_today).toBe(1);
+    // An unlinked contact has no actions, but the agent's allowances still count.
+    const visitor = t.fake.state.createContact(a.accountId, { name: 'Anonymous visitor' }, { silent: true });
+    const unlinked = await get(`${base(visitor.id)}?agentId=7`);
+    expect(unlinked.status, unlinked.text).toBe(200);
+    expect(unlinked.body.order_actions).toEqual([]);
+    expect(unlinked.body.action_policy.refunded_by_agent_today).toBe(1_500);
   });
 });

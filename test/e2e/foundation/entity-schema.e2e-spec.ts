@@ -5,25 +5,6 @@ import { ENTITIES } from '../../../src/database/schema';
 import { createTestDatabase } from '../../support/test-database';
 
 /**
- * Tables of modules whose entities are still being brought in line by their own owners
- * (accounts, webhooks, context). Left out of both checks BY NAME; empty this list once they are
- * fixed, so every table is held to its migration.
- */
-export const TABLES_NOT_YET_CHECKED = [
-  'stores',
-  'chatwoot_accounts',
-  'conversations',
-  'conversation_messages',
-  'conversation_status_changes',
-  'webhook_deliveries',
-  'webhook_processing_pace',
-  'webhook_reconcile_cursors',
-  'widget_events',
-  'discount_codes',
-  'escalations',
-];
-
-/**
  * The committed migrations are the truth; the entities must describe exactly what they build.
  * Runs every module's migrations on a fresh database, then asks TypeORM what it would change to
  * match the entities (what `migration:generate` would write): the answer must be nothing.
@@ -34,11 +15,6 @@ describe('entities agree with the migrations', () => {
   beforeAll(async () => {
     db = await new DataSource(dataSourceOptions(await createTestDatabase())).initialize();
     await db.runMigrations({ transaction: 'each' });
-    // All entities stay registered (foreign keys between them resolve); the unchecked ones are
-    // only taken out of the comparison.
-    for (const metadata of db.entityMetadatas) {
-      if (TABLES_NOT_YET_CHECKED.includes(metadata.tableName)) metadata.synchronize = false;
-    }
   });
   afterAll(async () => {
     await db?.destroy();
@@ -56,7 +32,7 @@ describe('entities agree with the migrations', () => {
        where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'schema_migrations' order by 1`,
     );
     const mapped = new Set(ENTITIES.map((entity) => db.getMetadata(entity).tableName));
-    const missing = tables.map((t) => t.name).filter((name) => !mapped.has(name) && !TABLES_NOT_YET_CHECKED.includes(name));
+    const missing = tables.map((t) => t.name).filter((name) => !mapped.has(name));
     expect(missing).toEqual([]);
   });
 });

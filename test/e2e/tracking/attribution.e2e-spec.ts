@@ -331,8 +331,8 @@ describe('chat-to-sale attribution and tracking data lifecycle', () => {
         const events = await db.query('select session_id from tracking_events where store_id = $1', [store.storeId]);
         expect(events.map((e: { session_id: string }) => e.session_id)).toEqual(['session-keep-1']);
       });
-      expect(await t.get(JourneyService).currentSession(store.storeId, 'cust-erase')).toBeNull();
-      expect(await t.get(JourneyService).currentSession(store.storeId, 'cust-keep')).not.toBeNull();
+      expect(await t.get(JourneyService).session(store.storeId, 'session-erase-1')).toBeNull();
+      expect(await t.get(JourneyService).session(store.storeId, 'session-keep-1')).toMatchObject({ customerId: 'cust-keep' });
       expect(await db.query('select 1 from tracked_orders where store_id = $1', [store.storeId])).toEqual([]);
       const [conv] = await db.query('select customer_id, session_id from tracked_conversations where store_id = $1', [
         store.storeId,

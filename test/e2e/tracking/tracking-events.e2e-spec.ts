@@ -266,7 +266,7 @@ describe('storefront tracking intake', () => {
       });
       expect(first.status).toBe(202);
       const journeys = t.get(JourneyService);
-      expect(await journeys.currentSession(store.storeId, 'cust-77')).toBeNull();
+      expect((await journeys.session(store.storeId, sessionId))?.customerId).toBeNull();
 
       const second = await post({
         websiteToken: store.websiteToken,
@@ -285,7 +285,7 @@ describe('storefront tracking intake', () => {
         events: [{ type: 'page_view', at: at(2), url: `${ORIGIN}/products/8` }],
       });
 
-      const journey = await journeys.currentSession(store.storeId, 'cust-77');
+      const journey = await journeys.session(store.storeId, sessionId);
       expect(journey).toMatchObject({
         sessionId,
         customerId: 'cust-77',
@@ -310,7 +310,7 @@ describe('storefront tracking intake', () => {
       expect(rows.filter((r) => r.customer_id === 'cust-77').length).toBe(5);
       // Tenant scope: the same customer id in another store has no journey here.
       const other = await seedStore(t);
-      expect(await journeys.currentSession(other.storeId, 'cust-77')).toBeNull();
+      expect(await journeys.session(other.storeId, sessionId)).toBeNull();
     });
   });
 });
