@@ -49,6 +49,11 @@ export default tseslint.config(
               group: ['**/database/sql', '**/database/sql.ts'],
               message: 'Raw SQL helpers are for repositories: move the statement into a *.repository.ts.',
             },
+            {
+              group: ['**/accounts/store-settings'],
+              importNames: ['resolveStoreSettings'],
+              message: 'Store settings are resolved once, by StoreDirectory: read StoreView.settings.',
+            },
           ],
         },
       ],

@@ -152,6 +152,10 @@ describe('context actions: discount codes and escalation', () => {
       expect(invalid.status).toBe(400);
       const unknownField = await post(codesPath(), { type: 'percent', value: 5, admin: true });
       expect(unknownField.status).toBe(400);
+      // An agent id beyond Chatwoot's 4-byte ids is the caller's mistake, not a database error.
+      const hugeAgent = await post(codesPath(), { type: 'percent', value: 5, agentId: 2 ** 31 });
+      expect(hugeAgent.status).toBe(400);
+      expect(hugeAgent.body.message).toEqual(expect.stringContaining('agentId'));
     });
 
     it('caps codes per agent per day, even when requested in parallel', async () => {
