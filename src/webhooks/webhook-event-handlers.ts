@@ -14,7 +14,7 @@ import {
 import { ConversationApplier } from './conversation-applier.service';
 import { ConversationRepository } from './conversation.repository';
 import { DeliveryContext } from './delivery-context';
-import { CustomerDirectory } from './ports/customer-directory';
+import { CustomerDirectoryService } from '../contacts/customer-directory.service';
 import { WidgetEventRepository } from './widget-event.repository';
 
 export type Outcome = { state: 'processed' | 'ignored'; note: string | null };
@@ -49,7 +49,7 @@ export class WebhookEventHandlers {
     private readonly applier: ConversationApplier,
     private readonly conversations: ConversationRepository,
     private readonly widgetEvents: WidgetEventRepository,
-    private readonly customers: CustomerDirectory,
+    private readonly customers: CustomerDirectoryService,
   ) {}
 
   /** Applies one delivery; the same delivery applied twice changes nothing the second time. */

@@ -9,8 +9,6 @@ import { ConversationApplier } from './conversation-applier.service';
 import { ConversationRepository } from './conversation.repository';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
 import { WebhookEventHandlers } from './webhook-event-handlers';
-import { ContactsCustomerDirectory } from './ports/contacts-customer-directory';
-import { CustomerDirectory } from './ports/customer-directory';
 import { WebhookBacklogService } from './webhook-backlog.service';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
@@ -49,8 +47,6 @@ import { WidgetEventRepository } from './widget-event.repository';
     WebhookDeliveriesService,
     ConversationsService,
     WidgetActivityService,
-    // The one seam to the contacts module (PayloadCustomerDirectory works without it).
-    { provide: CustomerDirectory, useClass: ContactsCustomerDirectory },
   ],
   exports: [ConversationsService, WidgetActivityService],
 })
