@@ -6,6 +6,8 @@ import { ConversationEffectsService } from './conversation-effects.service';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsService } from './conversations.service';
 import { ConversationApplier } from './conversation-applier.service';
+import { ConversationBatchApplier } from './conversation-batch-applier.service';
+import { ConversationBatchRepository } from './conversation-batch.repository';
 import { ConversationRepository } from './conversation.repository';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
 import { WebhookEventHandlers } from './webhook-event-handlers';
@@ -33,6 +35,7 @@ import { WidgetEventRepository } from './widget-event.repository';
     WebhookDeliveryRepository,
     DeliveryAdminRepository,
     ConversationRepository,
+    ConversationBatchRepository,
     WidgetEventRepository,
     ReconcileCursorRepository,
     WebhookBacklogService,
@@ -42,6 +45,7 @@ import { WidgetEventRepository } from './widget-event.repository';
     WebhookDeliveryWorker,
     WebhookEventHandlers,
     ConversationApplier,
+    ConversationBatchApplier,
     ConversationEffectsService,
     WebhookReconcileService,
     WebhookDeliveriesService,
