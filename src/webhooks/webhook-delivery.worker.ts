@@ -127,7 +127,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
   /**
    * A claimed batch → its outcomes; never throws. Conversation and message deliveries of stores
    * that exist go through the set-based path together; the rest (and a batch the set path could
-   * not commit) are settled one by one, PARALLEL at a time.
+   * not commit) are settled one by one, PARALLEL conversations at a time, each conversation's
+   * deliveries in delivery order.
    */
   private async settleBatch(batch: ClaimedDelivery[]): Promise<DeliveryOutcome[]> {
     const limit = pLimit(PARALLEL);
@@ -174,7 +175,23 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
         }
       }
     }
-    outcomes.push(...(await Promise.all(single.map((row) => limit(() => this.settle(row))))));
+    // One conversation's deliveries in delivery order, as the set path folds them; conversations in parallel.
+    const conversationOf = new Map(parsed.map(({ row, change }) => [row, `${row.storeId}\u0000${change.snapshot.displayId}`]));
+    const lanes = new Map<string, ClaimedDelivery[]>();
+    for (const row of single) {
+      const lane = conversationOf.get(row) ?? row.id;
+      lanes.set(lane, [...(lanes.get(lane) ?? []), row]);
+    }
+    const settled = await Promise.all(
+      [...lanes.values()].map((lane) =>
+        limit(async () => {
+          const laneOutcomes: DeliveryOutcome[] = [];
+          for (const row of lane) laneOutcomes.push(await this.settle(row));
+          return laneOutcomes;
+        }),
+      ),
+    );
+    outcomes.push(...settled.flat());
     return outcomes;
   }
 

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainPerDelivery } from '../../../bench/support/per-delivery-drain';
 import { ConversationApplier } from '../../../src/webhooks/conversation-applier.service';
+import { ConversationBatchRepository } from '../../../src/webhooks/conversation-batch.repository';
 import { WebhookDeliveryRepository } from '../../../src/webhooks/webhook-delivery.repository';
 import { WebhookDeliveryWorker } from '../../../src/webhooks/webhook-delivery.worker';
 import { WebhookMetrics } from '../../../src/webhooks/webhook-metrics';
@@ -385,5 +386,37 @@ describe('set-based drain', () => {
       'resolved',
       'resolved',
     ]);
+  });
+
+  it('settles a batch one delivery at a time when its set transaction fails, so nothing is lost or applied twice', async () => {
+    const fallback = await seedStore(t);
+    await store(fallback, 1);
+    const batch = t.get(ConversationBatchRepository);
+    const applier = t.get(ConversationApplier);
+    const insertMessages = batch.insertMessages.bind(batch);
+    const apply = applier.apply.bind(applier);
+    let applied = 0;
+    // Fails after the batch has written its conversations: the rollback must take those with it.
+    batch.insertMessages = () => Promise.reject(new Error('ledger unavailable'));
+    applier.apply = (...args) => {
+      applied++;
+      return apply(...args);
+    };
+    try {
+      await t.get(WebhookDeliveryWorker).drain();
+    } finally {
+      batch.insertMessages = insertMessages;
+      applier.apply = apply;
+    }
+    const { deliveries, conversations, jobs } = await snapshot(fallback.storeId);
+    expect(applied).toBe(18);
+    expect(deliveries.filter((d: { state: string }) => d.state === 'failed')).toHaveLength(2);
+    expect(deliveries.filter((d: { state: string }) => d.state === 'pending' || d.state === 'processing')).toHaveLength(0);
+    expect(conversations.map((c: { incoming_count: number }) => c.incoming_count)).toEqual([2, 1, 0]);
+    const kinds = jobs
+      .filter((j) => j.includes('"webhooks.effects"'))
+      .map((j) => (JSON.parse(j) as { data: { kind: string } }).data.kind)
+      .sort();
+    expect(kinds).toEqual(['low_csat', 'opened', 'opened', 'opened', 'resolved', 'resolved', 'resolved']);
   });
 });
