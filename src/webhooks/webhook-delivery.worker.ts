@@ -159,6 +159,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
       const started = process.hrtime.bigint();
       try {
         await this.batchApplier.applyMany(deliveries);
+        this.metrics.drainBatches.inc({ path: 'set' });
         outcomes.push(...rows.map((row) => ({ id: row.id, state: 'processed' as const, note: null })));
         // Each delivery's share of its batch's time.
         const share = Number(process.hrtime.bigint() - started) / 1e9 / rows.length;
@@ -167,10 +168,12 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
         if (error instanceof BatchEffectsError) {
           // Committed: re-applying is a no-op, so the rows go the way of any delivery that failed after its commit.
           this.logger.warn({ deliveries: rows.length, err: error.cause }, 'effects of a drained batch could not be queued');
+          this.metrics.drainBatches.inc({ path: 'set' });
           outcomes.push(...(await Promise.all(rows.map((row) => this.failure(row, error.cause, false)))));
         } else {
           // Nothing committed: each delivery is settled on its own, so a bad one fails alone.
           this.logger.warn({ deliveries: rows.length, err: error }, 'set-based drain of a batch failed; settling it one by one');
+          this.metrics.drainBatches.inc({ path: 'fallback' });
           single.push(...rows);
         }
       }

@@ -396,6 +396,9 @@ describe('set-based drain', () => {
     const insertMessages = batch.insertMessages.bind(batch);
     const apply = applier.apply.bind(applier);
     let applied = 0;
+    const fallbacks = async () =>
+      (await t.get(WebhookMetrics).drainBatches.get()).values.find((v) => v.labels.path === 'fallback')?.value ?? 0;
+    const fallbacksBefore = await fallbacks();
     // Fails after the batch has written its conversations: the rollback must take those with it.
     batch.insertMessages = () => Promise.reject(new Error('ledger unavailable'));
     applier.apply = (...args) => {
@@ -410,6 +413,7 @@ describe('set-based drain', () => {
     }
     const { deliveries, conversations, jobs } = await snapshot(fallback.storeId);
     expect(applied).toBe(18);
+    expect((await fallbacks()) - fallbacksBefore).toBe(1);
     expect(deliveries.filter((d: { state: string }) => d.state === 'failed')).toHaveLength(2);
     expect(deliveries.filter((d: { state: string }) => d.state === 'pending' || d.state === 'processing')).toHaveLength(0);
     expect(conversations.map((c: { incoming_count: number }) => c.incoming_count)).toEqual([2, 1, 0]);
