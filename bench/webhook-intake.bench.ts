@@ -1,10 +1,15 @@
 /**
  * Webhook intake throughput: the real app (createApp) against a bare node:http + pg server that
  * does nothing but one INSERT per request, both on the same embedded PostgreSQL, then how fast
- * a backlog of stored deliveries is processed.
+ * a backlog of stored deliveries is processed: the per-delivery drain it replaced (one
+ * transaction per delivery, bench/support/per-delivery-drain.ts) and the set-based drain, each
+ * on the same fresh backlog in this run, with the SQL statements each sent per delivery.
+ * BENCH_PHASES=drain runs the drain phase alone (BENCH_PHASES=intake the intake phase alone).
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
+import { drainPerDelivery } from './support/per-delivery-drain';
+import { countStatements } from './support/statement-counter';
 import { messagePayload, type LoadResult } from './support/webhook-load';
 import { ACCOUNT_ID, SECRET } from './support/webhook-bench-constants';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +28,7 @@ import { loadConfig } from '../src/config/app-config';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { WebhookDeliveryRepository } from '../src/webhooks/webhook-delivery.repository';
 import { WebhookDeliveryWorker } from '../src/webhooks/webhook-delivery.worker';
+import { WebhookMetrics } from '../src/webhooks/webhook-metrics';
 import { sampleRss } from './bench-result';
 
 const DURATION_S = 6;
@@ -30,6 +36,7 @@ const ROUNDS = 3;
 const CONNECTIONS = 50;
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 10_000);
 const STORE_ID = 'bench-store';
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'intake,drain').split(',').map((p) => p.trim()));
 
 /** Load from a second process, as a real client would be. */
 function load(url: string): Promise<LoadResult> {
@@ -112,7 +119,7 @@ export async function run(): Promise<{ name: string; metrics: Record<string, num
       DATABASE_URL: appDb,
       LOG_LEVEL: 'silent',
       CRON_ENABLED: 'false',
-      // Intake alone is measured; the backlog phase drives the processor directly.
+      // Intake alone is measured; the drain phase drives the processors directly.
       JOBS_ENABLED: 'false',
       // Default limits: intake has no volume limit; WEBHOOK_RATE_PER_MINUTE paces processing only.
       // BENCH_REDIS_URL measures the scale-out mode (shared caches and counters in Redis).
@@ -150,56 +157,31 @@ export async function run(): Promise<{ name: string; metrics: Record<string, num
     };
     await seedBenchStore(STORE_ID, ACCOUNT_ID);
 
-    // The service runs in this process: its peak under intake load, apart from the backlog phase below.
-    const intakeRss = sampleRss();
-    const bare = await startBare(bareDb);
-    await load(bare.url); // warm-up both, so JIT and connection pools are in steady state
-    await load(appUrl);
-    // Interleaved rounds, median of each: disk and CPU noise on a shared machine moves single
-    // runs by 25% or more, and it hits both servers alike only when they alternate.
-    const bareRuns: LoadResult[] = [];
-    const appRuns: LoadResult[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      bareRuns.push(await load(bare.url));
-      // Nothing processes here (JOBS_ENABLED=false): empty the backlog so no round nears WEBHOOK_BACKLOG_LIMIT.
-      await db.query('delete from webhook_deliveries');
-      await new Promise((r) => setTimeout(r, 1500));
-      appRuns.push(await load(appUrl));
-    }
-    await bare.close();
-    const intakePeakRssMb = intakeRss.stop();
-    const bareResult = median(bareRuns);
-    const appResult = median(appRuns);
-
-    // Backlog: 10,000 stored, unprocessed deliveries over 500 conversations, spread over stores so
-    // that each stays within one minute of its default processing pace: this measures the
-    // processor, not WEBHOOK_RATE_PER_MINUTE.
-    await db.query('delete from webhook_deliveries');
-    const backlogStores = Math.max(1, Math.ceil(BACKLOG / (config.WEBHOOK_RATE_PER_MINUTE * 0.8)));
-    const storeIds = Array.from({ length: backlogStores }, (_, k) => (k === 0 ? STORE_ID : `${STORE_ID}-${k}`));
-    for (let k = 1; k < backlogStores; k++) await seedBenchStore(storeIds[k], ACCOUNT_ID + k);
-    const rows = Array.from({ length: BACKLOG }, (_, i) => ({
-      storeId: storeIds[i % backlogStores],
-      deliveryId: `backlog-${i}`,
-      event: 'message_created',
-      accountId: ACCOUNT_ID + (i % backlogStores),
-      signedAt: Math.floor(Date.now() / 1000),
-      body: messagePayload((i % 500) + 1, 1_000_000 + i),
-    }));
-    const repo = app.get(WebhookDeliveryRepository);
-    for (let i = 0; i < rows.length; i += 1000) await repo.insertMany(rows.slice(i, i + 1000));
-    const processor = app.get(WebhookDeliveryWorker);
-    const started = process.hrtime.bigint();
-    await Promise.all([processor.drain(), processor.drain()]);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const left = await repo.pendingCount();
-    const [{ processed }] = await db.query("select count(*)::int as processed from webhook_deliveries where state = 'processed'");
-    await app.close();
-
-    const ratio = appResult.rps / bareResult.rps;
-    return {
-      name: 'webhook-intake',
-      metrics: {
+    const metrics: Record<string, number> = {};
+    const notes: string[] = [];
+    if (PHASES.has('intake')) {
+      // The service runs in this process: its peak under intake load, apart from the backlog phase below.
+      const intakeRss = sampleRss();
+      const bare = await startBare(bareDb);
+      await load(bare.url); // warm-up both, so JIT and connection pools are in steady state
+      await load(appUrl);
+      // Interleaved rounds, median of each: disk and CPU noise on a shared machine moves single
+      // runs by 25% or more, and it hits both servers alike only when they alternate.
+      const bareRuns: LoadResult[] = [];
+      const appRuns: LoadResult[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        bareRuns.push(await load(bare.url));
+        // Nothing processes here (JOBS_ENABLED=false): empty the backlog so no round nears WEBHOOK_BACKLOG_LIMIT.
+        await db.query('delete from webhook_deliveries');
+        await new Promise((r) => setTimeout(r, 1500));
+        appRuns.push(await load(appUrl));
+      }
+      await bare.close();
+      const intakePeakRssMb = intakeRss.stop();
+      const bareResult = median(bareRuns);
+      const appResult = median(appRuns);
+      const ratio = appResult.rps / bareResult.rps;
+      Object.assign(metrics, {
         app_rps: Math.round(appResult.rps),
         app_p50_ms: appResult.p50,
         app_p99_ms: appResult.p99,
@@ -211,19 +193,94 @@ export async function run(): Promise<{ name: string; metrics: Record<string, num
         rps_ratio: Math.round(ratio * 1000) / 1000,
         rps_ratio_min: Math.round(Math.min(...appRuns.map((a, i) => a.rps / bareRuns[i].rps)) * 1000) / 1000,
         rps_ratio_max: Math.round(Math.max(...appRuns.map((a, i) => a.rps / bareRuns[i].rps)) * 1000) / 1000,
+        intake_peak_rss_mb: intakePeakRssMb,
+      });
+      notes.push(
+        `${CONNECTIONS} connections x ${DURATION_S} s, ${ROUNDS} interleaved rounds per server (medians; min/max of the per-round ratio) after a warm-up run; autocannon, both servers and PostgreSQL share this machine. ` +
+          `Targets: ratio >= 0.8 (stretch >= 1.0), app p99 < 50 ms, intake_peak_rss_mb < 250 (this process: the app plus the bare server and the harness).`,
+      );
+    }
+
+    if (PHASES.has('drain')) {
+      // Backlog: 10,000 stored, unprocessed deliveries over 500 conversations, spread over stores so
+      // that each stays within one minute of its default processing pace: this measures the
+      // processor, not WEBHOOK_RATE_PER_MINUTE.
+      const backlogStores = Math.max(1, Math.ceil(BACKLOG / (config.WEBHOOK_RATE_PER_MINUTE * 0.8)));
+      const storeIds = Array.from({ length: backlogStores }, (_, k) => (k === 0 ? STORE_ID : `${STORE_ID}-${k}`));
+      for (let k = 1; k < backlogStores; k++) await seedBenchStore(storeIds[k], ACCOUNT_ID + k);
+      const rows = Array.from({ length: BACKLOG }, (_, i) => ({
+        storeId: storeIds[i % backlogStores],
+        deliveryId: `backlog-${i}`,
+        event: 'message_created',
+        accountId: ACCOUNT_ID + (i % backlogStores),
+        signedAt: Math.floor(Date.now() / 1000),
+        body: messagePayload((i % 500) + 1, 1_000_000 + i),
+      }));
+      const repo = app.get(WebhookDeliveryRepository);
+      const processor = app.get(WebhookDeliveryWorker);
+      /** A fresh backlog (no conversations yet, full pace buckets), drained by `drain`; two drain loops, as the job runs. */
+      const measure = async (drain: () => Promise<unknown>) => {
+        for (const table of [
+          'webhook_deliveries',
+          'webhook_processing_pace',
+          'conversation_messages',
+          'conversation_status_changes',
+          'conversations',
+        ]) {
+          await db.query(`delete from ${table}`);
+        }
+        for (let i = 0; i < rows.length; i += 1000) await repo.insertMany(rows.slice(i, i + 1000));
+        const statements = countStatements();
+        const started = process.hrtime.bigint();
+        try {
+          await Promise.all([drain(), drain()]);
+        } finally {
+          statements.stop();
+        }
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const left = await repo.pendingCount();
+        const [{ processed }] = await db.query(
+          "select count(*)::int as processed from webhook_deliveries where state = 'processed'",
+        );
+        return { seconds, left, processed: processed as number, perSecond: processed / seconds, statements: statements.read() };
+      };
+      const fallbacks = async () =>
+        (await app.get(WebhookMetrics).drainBatches.get()).values.find((v) => v.labels.path === 'fallback')?.value ?? 0;
+      const old = await measure(() => drainPerDelivery(app, 8));
+      const fallbacksBefore = await fallbacks();
+      const set = await measure(() => processor.drain());
+      const setFallbacks = (await fallbacks()) - fallbacksBefore;
+      const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 10 ** places;
+      Object.assign(metrics, {
         backlog_deliveries: BACKLOG,
         backlog_stores: backlogStores,
-        backlog_processed: processed,
-        backlog_left: left,
-        backlog_seconds: Math.round(seconds * 100) / 100,
-        backlog_deliveries_per_s: Math.round(processed / seconds),
-        intake_peak_rss_mb: intakePeakRssMb,
-      },
-      notes:
-        `${CONNECTIONS} connections x ${DURATION_S} s, ${ROUNDS} interleaved rounds per server (medians; min/max of the per-round ratio) after a warm-up run; autocannon, both servers and PostgreSQL share this machine. ` +
-        `Targets: ratio >= 0.8 (stretch >= 1.0), app p99 < 50 ms, intake_peak_rss_mb < 250 (this process: the app plus the bare server and the harness). ` +
-        `Backlog: message_created deliveries for 500 conversations spread over stores within their default pace, two drain loops.`,
-    };
+        drain_old_processed: old.processed,
+        drain_old_left: old.left,
+        drain_old_seconds: round(old.seconds),
+        drain_old_per_s: Math.round(old.perSecond),
+        statements_per_delivery_old: round(old.statements / BACKLOG),
+        drain_new_processed: set.processed,
+        drain_new_left: set.left,
+        drain_new_seconds: round(set.seconds),
+        drain_new_per_s: Math.round(set.perSecond),
+        statements_per_delivery_new: round(set.statements / BACKLOG),
+        // Batches the set path could not commit (e.g. a deadlock) and settled one by one: should be 0.
+        drain_new_fallback_batches: setFallbacks,
+        drain_ratio: round(set.perSecond / old.perSecond, 3),
+        // Continuity with earlier runs: the drain the service uses.
+        backlog_processed: set.processed,
+        backlog_left: set.left,
+        backlog_seconds: round(set.seconds),
+        backlog_deliveries_per_s: Math.round(set.perSecond),
+      });
+      notes.push(
+        `Backlog: ${BACKLOG} message_created deliveries for 500 conversations spread over ${backlogStores} stores within their default pace, two drain loops; ` +
+          `old = per-delivery drain (8 deliveries at a time per loop, one transaction each), new = set-based drain, each on a fresh copy of the backlog. ` +
+          `Statements: every query a pg client of this process sent while draining (claims, reads, writes, BEGIN/COMMIT, pg-boss job inserts), divided by the backlog. Target: drain_ratio >= 3.`,
+      );
+    }
+    await app.close();
+    return { name: 'webhook-intake', metrics, notes: notes.join(' ') };
   } finally {
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });

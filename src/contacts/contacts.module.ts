@@ -12,6 +12,8 @@ import { ContactSyncScheduler } from './contact-sync.scheduler';
 import { ContactSyncService } from './contact-sync.service';
 import { CustomerBasisRepository } from './customer-basis.repository';
 import { CustomerDataService } from './customer-data.service';
+import { CustomerDirectoryRepository } from './customer-directory.repository';
+import { CustomerDirectoryService } from './customer-directory.service';
 import { CustomerErasureRepository } from './customer-erasure.repository';
 import { CustomerErasureService } from './customer-erasure.service';
 import { CustomerImportService } from './customer-import.service';
@@ -59,7 +61,9 @@ import { WidgetIdentityService } from './widget-identity.service';
     ContactSyncScheduler,
     PlatformIngestRateGuard,
     WidgetIdentityService,
+    CustomerDirectoryRepository,
+    CustomerDirectoryService,
   ],
-  exports: [CustomerDataService, ContactLinkService, SyncRunService],
+  exports: [CustomerDataService, ContactLinkService, SyncRunService, CustomerDirectoryService],
 })
 export class ContactsModule {}

@@ -8,7 +8,7 @@ import { planConversationEffects, type AppliedChange, type ConversationEffect } 
 import { planConversationUpdate } from './conversation-state';
 import { ConversationRepository, type StoreConversations } from './conversation.repository';
 import type { DeliveryContext } from './delivery-context';
-import { CustomerDirectory } from './ports/customer-directory';
+import { CustomerDirectoryService } from '../contacts/customer-directory.service';
 import { redundantPoints, summarizeStatus, type RecordedStatusChange, type StatusPoint } from './status-history';
 import { WebhookMetrics } from './webhook-metrics';
 
@@ -29,7 +29,7 @@ export class ConversationApplier {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly conversations: ConversationRepository,
-    private readonly customers: CustomerDirectory,
+    private readonly customers: CustomerDirectoryService,
     private readonly jobs: JobQueue,
     private readonly metrics: WebhookMetrics,
   ) {}

@@ -8,7 +8,7 @@ import { NotificationService } from '../notifications/notification.service';
 import type { ConversationEffect } from './conversation-effects.planner';
 import { matchAssignmentRule, mergeLabels, resolveTeamId } from './conversation-routing';
 import { ConversationRepository, type ConversationRecord as Conversation } from './conversation.repository';
-import { CustomerDirectory } from './ports/customer-directory';
+import { CustomerDirectoryService } from '../contacts/customer-directory.service';
 
 export const CONVERSATION_EFFECTS_QUEUE = 'webhooks.effects';
 export const LOW_CSAT_LABEL = SERVICE_LABELS.lowCsat.title;
@@ -26,7 +26,7 @@ export class ConversationEffectsService {
   constructor(
     private readonly conversations: ConversationRepository,
     private readonly stores: StoreDirectory,
-    private readonly customers: CustomerDirectory,
+    private readonly customers: CustomerDirectoryService,
     private readonly notifications: NotificationService,
     jobs: JobQueue,
   ) {

@@ -1,18 +1,21 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
+import pLimit from 'p-limit';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import { isChatwootEvent } from '../chatwoot/webhook-events';
 import { AppConfig } from '../config/app-config';
 import { enqueueTick } from '../jobs/cron-enqueuer';
 import { JobQueue } from '../jobs/job-queue.service';
 import { PayloadError } from './chatwoot-payload';
+import { BatchEffectsError, ConversationBatchApplier, type BatchDelivery } from './conversation-batch-applier.service';
+import type { DeliveryContext } from './delivery-context';
 import {
   DELIVERY_LEASE_SECONDS,
   WebhookDeliveryRepository,
   type ClaimedDelivery,
   type DeliveryOutcome,
 } from './webhook-delivery.repository';
-import { WebhookEventHandlers } from './webhook-event-handlers';
+import { WebhookEventHandlers, type ConversationChange } from './webhook-event-handlers';
 import { DRAIN_QUEUE } from './webhook-intake.service';
 import { WebhookMetrics } from './webhook-metrics';
 
@@ -24,8 +27,11 @@ const MAX_ATTEMPTS = 5;
 /**
  * Turns stored deliveries into state: claims, settles and retries; what a delivery means is the
  * event handlers' business. The drain job claims pending rows in batches (SKIP LOCKED, so any
- * number of workers share them); a failing row is handed to `webhooks.process`, where pg-boss
- * retries it with backoff, and is marked failed (replayable) after MAX_ATTEMPTS.
+ * number of workers share them). A batch's conversation and message deliveries are applied
+ * together, set-based (ConversationBatchApplier); every other delivery, and a batch whose set
+ * transaction fails, is settled one delivery at a time (WebhookEventHandlers). A failing row is
+ * handed to `webhooks.process`, where pg-boss retries it with backoff, and is marked failed
+ * (replayable) after MAX_ATTEMPTS.
  */
 @Injectable()
 export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
@@ -35,6 +41,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
   constructor(
     private readonly deliveries: WebhookDeliveryRepository,
     private readonly handlers: WebhookEventHandlers,
+    private readonly batchApplier: ConversationBatchApplier,
     private readonly jobs: JobQueue,
     private readonly metrics: WebhookMetrics,
     private readonly config: AppConfig,
@@ -74,22 +81,15 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
         if (throttledFor !== null) this.drainLater(throttledFor);
         return total;
       }
-      const outcomes: DeliveryOutcome[] = [];
-      let next = 0;
-      const worker = async () => {
-        while (next < batch.length) {
-          const row = batch[next++];
-          outcomes.push(await this.settle(row));
-        }
-      };
       // Short leases renewed while working: a crashed instance's claims are taken over within seconds.
       const ids = batch.map((row) => row.id);
       const heartbeat = setInterval(
         () => void this.deliveries.renew(ids).catch(() => undefined),
         (DELIVERY_LEASE_SECONDS * 1000) / 3,
       );
+      let outcomes: DeliveryOutcome[];
       try {
-        await Promise.all(Array.from({ length: Math.min(PARALLEL, batch.length) }, worker));
+        outcomes = await this.settleBatch(batch);
       } finally {
         clearInterval(heartbeat);
       }
@@ -124,6 +124,80 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
     if (outcome.state === 'pending') throw new Error(outcome.note ?? 'delivery processing failed');
   }
 
+  /**
+   * A claimed batch → its outcomes; never throws. Conversation and message deliveries of stores
+   * that exist go through the set-based path together; the rest (and a batch the set path could
+   * not commit) are settled one by one, PARALLEL conversations at a time, each conversation's
+   * deliveries in delivery order.
+   */
+  private async settleBatch(batch: ClaimedDelivery[]): Promise<DeliveryOutcome[]> {
+    const limit = pLimit(PARALLEL);
+    const single: ClaimedDelivery[] = [];
+    const parsed: { row: ClaimedDelivery; change: ConversationChange }[] = [];
+    for (const row of batch) {
+      const change = this.handlers.conversationChange(row.event, row.body);
+      if (change) parsed.push({ row, change });
+      else single.push(row);
+    }
+    // The store is looked up once per store of the batch; a store that is gone is left to the per-delivery path.
+    const contexts = new Map<string, DeliveryContext>();
+    for (const storeId of new Set(parsed.map((p) => p.row.storeId)))
+      contexts.set(storeId, await this.handlers.contextFor(storeId));
+    const rows: ClaimedDelivery[] = [];
+    const deliveries: BatchDelivery[] = [];
+    for (const { row, change } of parsed) {
+      const ctx = contexts.get(row.storeId)!;
+      if (!ctx.store) {
+        single.push(row);
+        continue;
+      }
+      rows.push(row);
+      deliveries.push({ ctx, event: row.event, ...change });
+    }
+    const outcomes: DeliveryOutcome[] = [];
+    if (rows.length > 0) {
+      const started = process.hrtime.bigint();
+      try {
+        await this.batchApplier.applyMany(deliveries);
+        this.metrics.drainBatches.inc({ path: 'set' });
+        outcomes.push(...rows.map((row) => ({ id: row.id, state: 'processed' as const, note: null })));
+        // Each delivery's share of its batch's time.
+        const share = Number(process.hrtime.bigint() - started) / 1e9 / rows.length;
+        for (const row of rows) this.metrics.processing.observe({ event: row.event }, share);
+      } catch (error) {
+        if (error instanceof BatchEffectsError) {
+          // Committed: re-applying is a no-op, so the rows go the way of any delivery that failed after its commit.
+          this.logger.warn({ deliveries: rows.length, err: error.cause }, 'effects of a drained batch could not be queued');
+          this.metrics.drainBatches.inc({ path: 'set' });
+          outcomes.push(...(await Promise.all(rows.map((row) => this.failure(row, error.cause, false)))));
+        } else {
+          // Nothing committed: each delivery is settled on its own, so a bad one fails alone.
+          this.logger.warn({ deliveries: rows.length, err: error }, 'set-based drain of a batch failed; settling it one by one');
+          this.metrics.drainBatches.inc({ path: 'fallback' });
+          single.push(...rows);
+        }
+      }
+    }
+    // One conversation's deliveries in delivery order, as the set path folds them; conversations in parallel.
+    const conversationOf = new Map(parsed.map(({ row, change }) => [row, `${row.storeId}\u0000${change.snapshot.displayId}`]));
+    const lanes = new Map<string, ClaimedDelivery[]>();
+    for (const row of single) {
+      const lane = conversationOf.get(row) ?? row.id;
+      lanes.set(lane, [...(lanes.get(lane) ?? []), row]);
+    }
+    const settled = await Promise.all(
+      [...lanes.values()].map((lane) =>
+        limit(async () => {
+          const laneOutcomes: DeliveryOutcome[] = [];
+          for (const row of lane) laneOutcomes.push(await this.settle(row));
+          return laneOutcomes;
+        }),
+      ),
+    );
+    outcomes.push(...settled.flat());
+    return outcomes;
+  }
+
   /** One delivery → its outcome; never throws (a failure becomes a retry or a failed row). */
   private async settle(row: ClaimedDelivery, inRetryJob = false): Promise<DeliveryOutcome> {
     const stop = this.metrics.processing.startTimer({ event: isChatwootEvent(row.event) ? row.event : 'unknown' });
@@ -131,21 +205,26 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
       const outcome = await this.handlers.handle(row.storeId, row.event, row.body);
       return { id: row.id, ...outcome };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const permanent = error instanceof PayloadError || (error instanceof ChatwootApiError && !error.retryable);
-      if (permanent || row.attempts >= MAX_ATTEMPTS) {
-        this.logger.warn(
-          { storeId: row.storeId, deliveryId: row.deliveryId, event: row.event, err: error },
-          'webhook delivery failed',
-        );
-        return { id: row.id, state: 'failed', note: message.slice(0, 1000) };
-      }
-      if (!inRetryJob) {
-        await this.jobs.send(PROCESS_QUEUE, { storeId: row.storeId, id: row.id }, { startAfter: 2 * row.attempts });
-      }
-      return { id: row.id, state: 'pending', note: message.slice(0, 1000) };
+      return await this.failure(row, error, inRetryJob);
     } finally {
       stop();
     }
+  }
+
+  /** A delivery that failed: failed for good (bad payload, permanent error, out of attempts) or retried later. */
+  private async failure(row: ClaimedDelivery, error: unknown, inRetryJob: boolean): Promise<DeliveryOutcome> {
+    const message = error instanceof Error ? error.message : String(error);
+    const permanent = error instanceof PayloadError || (error instanceof ChatwootApiError && !error.retryable);
+    if (permanent || row.attempts >= MAX_ATTEMPTS) {
+      this.logger.warn(
+        { storeId: row.storeId, deliveryId: row.deliveryId, event: row.event, err: error },
+        'webhook delivery failed',
+      );
+      return { id: row.id, state: 'failed', note: message.slice(0, 1000) };
+    }
+    if (!inRetryJob) {
+      await this.jobs.send(PROCESS_QUEUE, { storeId: row.storeId, id: row.id }, { startAfter: 2 * row.attempts });
+    }
+    return { id: row.id, state: 'pending', note: message.slice(0, 1000) };
   }
 }

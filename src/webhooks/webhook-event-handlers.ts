@@ -10,14 +10,27 @@ import {
   PayloadError,
   recordedStatusChange,
   toDate,
+  type ConversationSnapshot,
+  type MessageFacts,
 } from './chatwoot-payload';
 import { ConversationApplier } from './conversation-applier.service';
 import { ConversationRepository } from './conversation.repository';
 import { DeliveryContext } from './delivery-context';
-import { CustomerDirectory } from './ports/customer-directory';
+import type { RecordedStatusChange } from './status-history';
+import { CustomerDirectoryService } from '../contacts/customer-directory.service';
 import { WidgetEventRepository } from './widget-event.repository';
 
 export type Outcome = { state: 'processed' | 'ignored'; note: string | null };
+
+/** What a conversation-bearing delivery says: the snapshot, the message (message events) and a recorded status change. */
+export interface ConversationChange {
+  snapshot: ConversationSnapshot;
+  message: MessageFacts | null;
+  statusChange: RecordedStatusChange | null;
+}
+
+const CONVERSATION_EVENTS = new Set<string>(['conversation_created', 'conversation_status_changed', 'conversation_updated']);
+const MESSAGE_EVENTS = new Set<string>(['message_created', 'message_updated']);
 
 type Handler = (ctx: DeliveryContext, payload: Record<string, unknown>, event: ChatwootEvent) => Promise<Outcome>;
 
@@ -49,7 +62,7 @@ export class WebhookEventHandlers {
     private readonly applier: ConversationApplier,
     private readonly conversations: ConversationRepository,
     private readonly widgetEvents: WidgetEventRepository,
-    private readonly customers: CustomerDirectory,
+    private readonly customers: CustomerDirectoryService,
   ) {}
 
   /** Applies one delivery; the same delivery applied twice changes nothing the second time. */
@@ -69,17 +82,29 @@ export class WebhookEventHandlers {
     return new DeliveryContext(storeId, await this.stores.find(storeId));
   }
 
+  /**
+   * A stored conversation or message delivery as the set-based drain applies it; null for any
+   * other event and for a body that does not parse (the per-delivery path fails those on its own).
+   */
+  conversationChange(event: string, body: string): ConversationChange | null {
+    if (!CONVERSATION_EVENTS.has(event) && !MESSAGE_EVENTS.has(event)) return null;
+    try {
+      const payload = asObject(JSON.parse(body));
+      return CONVERSATION_EVENTS.has(event) ? conversationEvent(payload, event) : messageEvent(payload);
+    } catch {
+      return null;
+    }
+  }
+
   private async conversation(ctx: DeliveryContext, payload: Record<string, unknown>, event: ChatwootEvent): Promise<Outcome> {
-    // conversation_updated: the payload shows the state when Chatwoot's job ran; changed_attributes the change itself.
-    const change = event === 'conversation_updated' ? recordedStatusChange(payload.changed_attributes) : null;
-    await this.applier.apply(ctx, event, parseConversation(payload), null, change);
+    const { snapshot, message, statusChange } = conversationEvent(payload, event);
+    await this.applier.apply(ctx, event, snapshot, message, statusChange);
     return PROCESSED;
   }
 
   private async message(ctx: DeliveryContext, payload: Record<string, unknown>, event: ChatwootEvent): Promise<Outcome> {
-    const message = parseMessage(payload);
-    if (!payload.conversation) throw new PayloadError(`message ${message.messageId} has no conversation`);
-    await this.applier.apply(ctx, event, parseConversation(payload.conversation), message);
+    const { snapshot, message } = messageEvent(payload);
+    await this.applier.apply(ctx, event, snapshot, message);
     return PROCESSED;
   }
 
@@ -119,6 +144,18 @@ export class WebhookEventHandlers {
     });
     return PROCESSED;
   }
+}
+
+function conversationEvent(payload: Record<string, unknown>, event: string): ConversationChange {
+  // conversation_updated: the payload shows the state when Chatwoot's job ran; changed_attributes the change itself.
+  const statusChange = event === 'conversation_updated' ? recordedStatusChange(payload.changed_attributes) : null;
+  return { snapshot: parseConversation(payload), message: null, statusChange };
+}
+
+function messageEvent(payload: Record<string, unknown>): ConversationChange {
+  const message = parseMessage(payload);
+  if (!payload.conversation) throw new PayloadError(`message ${message.messageId} has no conversation`);
+  return { snapshot: parseConversation(payload.conversation), message, statusChange: null };
 }
 
 function unused(): Promise<Outcome> {

@@ -10,6 +10,8 @@ export class WebhookMetrics {
   readonly deliveries: Counter<'result'>;
   readonly processing: Histogram<'event'>;
   readonly conversations: Counter<'event'>;
+  /** Drain batches by how their conversation deliveries were applied: `set` (one transaction) or `fallback` (one by one). */
+  readonly drainBatches: Counter<'path'>;
   /** Reconciliation list requests to Chatwoot, by mode: one per `updated_within` run, pages of a first full scan. */
   readonly reconcileRequests: Counter<'mode'>;
 
@@ -19,6 +21,11 @@ export class WebhookMetrics {
     this.conversations = metrics.counter('conversations_processed_total', 'Conversation-bearing webhook events applied', [
       'event',
     ]);
+    this.drainBatches = metrics.counter(
+      'webhook_drain_batches_total',
+      'Claimed batches whose conversation deliveries were applied set-based (path=set) or, after that failed, one by one (path=fallback)',
+      ['path'],
+    );
     this.reconcileRequests = metrics.counter(
       'webhook_reconcile_requests_total',
       'Conversation list requests made by reconciliation (mode: updated_within or full_scan)',

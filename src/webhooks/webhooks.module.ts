@@ -6,11 +6,11 @@ import { ConversationEffectsService } from './conversation-effects.service';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsService } from './conversations.service';
 import { ConversationApplier } from './conversation-applier.service';
+import { ConversationBatchApplier } from './conversation-batch-applier.service';
+import { ConversationBatchRepository } from './conversation-batch.repository';
 import { ConversationRepository } from './conversation.repository';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
 import { WebhookEventHandlers } from './webhook-event-handlers';
-import { ContactsCustomerDirectory } from './ports/contacts-customer-directory';
-import { CustomerDirectory } from './ports/customer-directory';
 import { WebhookBacklogService } from './webhook-backlog.service';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
@@ -35,6 +35,7 @@ import { WidgetEventRepository } from './widget-event.repository';
     WebhookDeliveryRepository,
     DeliveryAdminRepository,
     ConversationRepository,
+    ConversationBatchRepository,
     WidgetEventRepository,
     ReconcileCursorRepository,
     WebhookBacklogService,
@@ -44,13 +45,12 @@ import { WidgetEventRepository } from './widget-event.repository';
     WebhookDeliveryWorker,
     WebhookEventHandlers,
     ConversationApplier,
+    ConversationBatchApplier,
     ConversationEffectsService,
     WebhookReconcileService,
     WebhookDeliveriesService,
     ConversationsService,
     WidgetActivityService,
-    // The one seam to the contacts module (PayloadCustomerDirectory works without it).
-    { provide: CustomerDirectory, useClass: ContactsCustomerDirectory },
   ],
   exports: [ConversationsService, WidgetActivityService],
 })
