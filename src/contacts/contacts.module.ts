@@ -31,7 +31,8 @@ import { WidgetIdentityService } from './widget-identity.service';
 
 /**
  * Platform customers, orders, carts and products; their Chatwoot contacts and attributes.
- * Other modules use CustomerDataService (reads) and ContactLinkService (webhook-side linking).
+ * Other modules use CustomerDataService (reads) and CustomerDirectoryService (webhook-side
+ * linking, tiers and sync requests, for one contact or a whole drain batch).
  */
 @Module({
   imports: [AccountsModule],
@@ -64,6 +65,6 @@ import { WidgetIdentityService } from './widget-identity.service';
     CustomerDirectoryRepository,
     CustomerDirectoryService,
   ],
-  exports: [CustomerDataService, ContactLinkService, SyncRunService, CustomerDirectoryService],
+  exports: [CustomerDataService, SyncRunService, CustomerDirectoryService],
 })
 export class ContactsModule {}

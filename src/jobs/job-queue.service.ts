@@ -1,8 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
+import type { EntityManager } from 'typeorm';
 import { isDatabaseUnavailable } from '../common/errors/service-unavailable';
 import { AppConfig } from '../config/app-config';
 import type { DomainEventName, DomainEvents } from '../common/events/domain-events';
+import { jobsDbOf } from '../database/transaction-jobs';
 import { MetricsService } from '../observability/metrics.service';
 import type { QueueName, QueuePayloads } from './queues';
 
@@ -22,6 +24,15 @@ export interface QueueDefinition {
 export type JobHandler<T> = (data: T, job: PgBoss.Job<T>) => Promise<void>;
 
 export type SendOptions = PgBoss.SendOptions;
+
+/**
+ * `tx`: insert the jobs in the caller's transaction, so they commit (and become visible to
+ * workers) with the state that planned them, or not at all. Call {@link JobQueue.wake} after the
+ * commit to start local workers at once instead of at their next poll.
+ */
+export interface InTransaction {
+  tx?: EntityManager;
+}
 
 /** pg-boss hands its options to pg.Pool; its types do not list the pool's own settings. */
 const POOL_EXTRAS = { connectionTimeoutMillis: 3000 };
@@ -137,9 +148,24 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   }
 
   /** Announces a domain event to every subscribed queue. */
-  async publish<E extends DomainEventName>(event: E, data: DomainEvents[E], options: SendOptions = {}): Promise<void> {
+  async publish<E extends DomainEventName>(
+    event: E,
+    data: DomainEvents[E],
+    options: SendOptions = {},
+    { tx }: InTransaction = {},
+  ): Promise<void> {
     await this.start();
-    await this.boss.publish(event, data, { priority: JobPriority.normal, ...options });
+    await this.boss.publish(event, data, { priority: JobPriority.normal, ...options, ...(tx ? { db: jobsDbOf(tx) } : {}) });
+    if (!tx) this.wakeSubscribers(event);
+  }
+
+  /** Starts the local workers of a queue now (after a commit that sent it jobs with `tx`). */
+  wake(name: QueueName): void {
+    for (const workerId of this.registrations.get(name)?.workerIds ?? []) this.boss.notifyWorker(workerId);
+  }
+
+  /** Starts the local workers of every queue subscribed to `event`. */
+  wakeSubscribers(event: DomainEventName): void {
     for (const registration of this.registrations.values()) {
       if (registration.events.includes(event)) for (const workerId of registration.workerIds) this.boss.notifyWorker(workerId);
     }
@@ -164,15 +190,20 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     return id;
   }
 
-  async sendMany<Q extends QueueName>(name: Q, items: { data: QueuePayloads[Q]; options?: SendOptions }[]): Promise<void> {
+  async sendMany<Q extends QueueName>(
+    name: Q,
+    items: { data: QueuePayloads[Q]; options?: SendOptions }[],
+    { tx }: InTransaction = {},
+  ): Promise<void> {
     if (items.length === 0) return;
     await this.start();
     const registration = this.registrations.get(name);
     if (registration) await this.ensureQueue(registration);
     await this.boss.insert(
       items.map(({ data, options }) => ({ name, data, priority: JobPriority.normal, ...options })) as PgBoss.JobInsert[],
+      tx ? { db: jobsDbOf(tx) } : {},
     );
-    for (const workerId of registration?.workerIds ?? []) this.boss.notifyWorker(workerId);
+    if (!tx) this.wake(name);
   }
 
   /** Jobs of a queue that are not finished yet (created, retry or active). */

@@ -22,7 +22,8 @@ export interface AppliedConversation {
 /**
  * Applies a conversation snapshot (from a delivery or from reconciliation): state, message
  * counters, first response, status history and CSAT in one transaction under a per-conversation
- * advisory lock; the planned effects are queued and the change announced after commit.
+ * advisory lock. The planned effects and the change's announcement are jobs inserted by that
+ * same transaction, so none is lost after a commit and none runs before it.
  */
 @Injectable()
 export class ConversationApplier {
@@ -45,7 +46,7 @@ export class ConversationApplier {
     const customerId = await this.customers.linkContact(storeId, snapshot.contact);
     // The tier is computed once, here, and stored: the effects read it from the conversation.
     const tier = await this.customers.tierOf(storeId, customerId, snapshot.contact);
-    const change = await this.dataSource.transaction(async (tx): Promise<AppliedChange> => {
+    const plan = await this.dataSource.transaction(async (tx) => {
       const conversations = this.conversations.forStore(storeId, tx);
       await conversations.lock(snapshot.displayId);
       const prev = await conversations.stateOf(snapshot.displayId);
@@ -56,12 +57,19 @@ export class ConversationApplier {
       const resolvedAt = await recordStatus(conversations, snapshot, statusChange);
       if (snapshot.firstReplyAt) await conversations.recordFirstResponse(snapshot.displayId, snapshot.firstReplyAt);
       const csatRating = message ? await applyMessage(conversations, snapshot.displayId, message) : null;
-      return { transitions, resolvedAt, csatRating };
+      const change: AppliedChange = { transitions, resolvedAt, csatRating };
+      // The effects are jobs of this transaction: they exist exactly when this change is committed.
+      const planned = planConversationEffects(storeId, snapshot, customerId, change, ctx.settings.lowCsatThreshold);
+      await this.jobs.sendMany(
+        CONVERSATION_EFFECTS_QUEUE,
+        planned.effects.map((data) => ({ data })),
+        { tx },
+      );
+      if (planned.announcement) await this.jobs.publish('conversation.changed', planned.announcement, {}, { tx });
+      return planned;
     });
-
-    const plan = planConversationEffects(storeId, snapshot, customerId, change, ctx.settings.lowCsatThreshold);
-    for (const effect of plan.effects) await this.jobs.send(CONVERSATION_EFFECTS_QUEUE, effect);
-    if (plan.announcement) await this.jobs.publish('conversation.changed', plan.announcement);
+    this.jobs.wake(CONVERSATION_EFFECTS_QUEUE);
+    if (plan.announcement) this.jobs.wakeSubscribers('conversation.changed');
     this.metrics.conversations.inc({ event });
     return { snapshot, customerId, announced: plan.announcement !== null, effects: plan.effects };
   }

@@ -27,13 +27,6 @@ export interface BatchDelivery {
   statusChange: RecordedStatusChange | null;
 }
 
-/** Effects failed to queue after the batch was committed: its state is in, re-applying it is a no-op. */
-export class BatchEffectsError extends Error {
-  constructor(override readonly cause: unknown) {
-    super(`effects of a committed batch failed: ${cause instanceof Error ? cause.message : String(cause)}`);
-  }
-}
-
 /** What one batch covered. */
 export interface BatchStats {
   conversations: number;
@@ -46,7 +39,8 @@ export interface BatchStats {
  * status histories and known messages with one statement each, folds every delivery in delivery
  * order in memory (ConversationFold) and writes the end state with multi-row statements. The
  * effects and announcements, planned per delivery exactly as the per-delivery path plans them,
- * are queued after commit.
+ * are inserted as jobs by the same transaction: they exist exactly when the state that planned
+ * them is committed, and no worker runs one before.
  */
 @Injectable()
 export class ConversationBatchApplier {
@@ -58,10 +52,7 @@ export class ConversationBatchApplier {
     private readonly metrics: WebhookMetrics,
   ) {}
 
-  /**
-   * Applies `deliveries` (in the order given, which is delivery order); throws when nothing was
-   * committed, or a {@link BatchEffectsError} when the state was committed but its effects could not be queued.
-   */
+  /** Applies `deliveries` (in the order given, which is delivery order); throws when nothing was committed. */
   async applyMany(deliveries: BatchDelivery[]): Promise<BatchStats> {
     const resolved = await this.resolveContacts(deliveries);
     const byConversation = new Map<string, { key: ConversationKey; items: number[] }>();
@@ -129,9 +120,7 @@ export class ConversationBatchApplier {
       // moved or a writer without the lock, and the per-delivery path settles it instead.
       if (inserted !== messages.length)
         throw new Error(`message ledger changed under the batch (${inserted}/${messages.length})`);
-    });
 
-    try {
       const effects: ConversationEffect[] = [];
       const announcements: DomainEvents['conversation.changed'][] = [];
       deliveries.forEach((d, i) => {
@@ -148,11 +137,13 @@ export class ConversationBatchApplier {
       await this.jobs.sendMany(
         CONVERSATION_EFFECTS_QUEUE,
         effects.map((data) => ({ data })),
+        { tx },
       );
-      for (const announcement of announcements) await this.jobs.publish('conversation.changed', announcement);
-    } catch (error) {
-      throw new BatchEffectsError(error);
-    }
+      for (const announcement of announcements) await this.jobs.publish('conversation.changed', announcement, {}, { tx });
+    });
+
+    this.jobs.wake(CONVERSATION_EFFECTS_QUEUE);
+    this.jobs.wakeSubscribers('conversation.changed');
     for (const d of deliveries) this.metrics.conversations.inc({ event: d.event });
     return { conversations: keys.length, deliveries: deliveries.length };
   }

@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversationSnapshot } from './chatwoot-payload';
+import { conversationSnapshot, SNAPSHOT_CREATED } from '../../test/support/conversation-snapshot';
 import { planConversationEffects, type AppliedChange } from './conversation-effects.planner';
 import { planConversationUpdate } from './conversation-state';
 
-const created = new Date('2026-01-01T10:00:00Z');
-
-function snap(patch: Partial<ConversationSnapshot> = {}): ConversationSnapshot {
-  return {
-    displayId: 7,
-    accountId: 1,
-    inboxId: 1,
-    status: 'open',
-    priority: null,
-    labels: [],
-    contact: { contactId: 3, identifier: 'c1', email: null, customAttributes: {} },
-    assigneeId: null,
-    teamId: null,
-    createdAt: created,
-    updatedAt: created.getTime() / 1000,
-    lastActivityAt: created,
-    firstReplyAt: null,
-    ...patch,
-  };
-}
+const created = SNAPSHOT_CREATED;
+const snap = conversationSnapshot;
 
 const fresh = planConversationUpdate(null, snap()).transitions;
 const stale = planConversationUpdate(

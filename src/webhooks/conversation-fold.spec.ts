@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { conversationSnapshot, secondsAfterCreation, SNAPSHOT_CREATED } from '../../test/support/conversation-snapshot';
 import type { ConversationSnapshot, MessageFacts } from './chatwoot-payload';
 import { ConversationFold, type ConversationDelivery } from './conversation-fold';
 
-const created = new Date('2026-01-01T10:00:00Z');
-const t = (seconds: number) => created.getTime() / 1000 + seconds;
-
-function snap(patch: Partial<ConversationSnapshot> = {}): ConversationSnapshot {
-  return {
-    displayId: 7,
-    accountId: 1,
-    inboxId: 1,
-    status: 'open',
-    priority: null,
-    labels: [],
-    contact: { contactId: 3, identifier: 'c1', email: null, customAttributes: {} },
-    assigneeId: null,
-    teamId: null,
-    createdAt: created,
-    updatedAt: t(0),
-    lastActivityAt: created,
-    firstReplyAt: null,
-    ...patch,
-  };
-}
+const created = SNAPSHOT_CREATED;
+const t = secondsAfterCreation;
+const snap = conversationSnapshot;
 
 function msg(patch: Partial<MessageFacts> = {}): MessageFacts {
   return {

@@ -1,27 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { conversationSnapshot, SNAPSHOT_CREATED } from '../../test/support/conversation-snapshot';
 import type { ConversationSnapshot } from './chatwoot-payload';
 import { isAnnounced, planConversationUpdate, type StoredConversationState } from './conversation-state';
 
-const created = new Date('2026-01-01T10:00:00Z');
-
-function snap(patch: Partial<ConversationSnapshot>): ConversationSnapshot {
-  return {
+const created = SNAPSHOT_CREATED;
+const snap = (patch: Partial<ConversationSnapshot>): ConversationSnapshot =>
+  conversationSnapshot({
     displayId: 1,
-    accountId: 1,
-    inboxId: 1,
-    status: 'open',
-    priority: null,
-    labels: [],
     contact: { contactId: 1, identifier: 'c1', email: null, customAttributes: {} },
-    assigneeId: null,
-    teamId: null,
-    createdAt: created,
-    updatedAt: created.getTime() / 1000,
-    lastActivityAt: created,
-    firstReplyAt: null,
     ...patch,
-  };
-}
+  });
 
 function stored(patch: Partial<StoredConversationState>): StoredConversationState {
   return {

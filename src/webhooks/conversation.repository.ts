@@ -41,12 +41,6 @@ export interface ConversationFilter {
   customerId?: string;
 }
 
-export interface SatisfactionRow {
-  ratings: string;
-  average: string | null;
-  last: number | null;
-}
-
 export interface AnalyticsTotalsRow {
   created: string;
   resolved: string;
@@ -289,14 +283,6 @@ export class StoreConversations {
     return { rows, total: Number(count?.n ?? 0) };
   }
 
-  async latestOfCustomer(customerId: string, limit: number): Promise<ConversationRecord[]> {
-    return this.sql.rows<ConversationRecord>(
-      `select ${COLUMNS} from conversations where store_id = $1 and customer_id = $2
-        order by created_at desc, display_id desc limit $3`,
-      [customerId, limit],
-    );
-  }
-
   /** Created in [from, to], oldest first. */
   async createdBetween(from: Date, to: Date, limit: number): Promise<ConversationRecord[]> {
     return this.sql.rows<ConversationRecord>(
@@ -304,16 +290,6 @@ export class StoreConversations {
         order by created_at asc, display_id asc limit $4`,
       [from, to, limit],
     );
-  }
-
-  async satisfaction(customerId: string): Promise<SatisfactionRow> {
-    const row = await this.sql.one<SatisfactionRow>(
-      `select count(csat_rating) as ratings, avg(csat_rating) as average,
-              (array_agg(csat_rating order by csat_at desc) filter (where csat_rating is not null))[1] as last
-         from conversations where store_id = $1 and customer_id = $2`,
-      [customerId],
-    );
-    return row!;
   }
 
   async analyticsTotals(from: Date, to: Date): Promise<AnalyticsTotalsRow> {

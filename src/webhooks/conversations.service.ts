@@ -2,30 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/domain-error';
 import { ConversationRepository, type ConversationRecord } from './conversation.repository';
 
-export interface ConversationView {
-  displayId: number;
-  accountId: number | null;
-  contactId: number | null;
-  customerId: string | null;
-  customerTier: string | null;
-  inboxId: number | null;
-  status: string;
-  priority: string | null;
-  assigneeId: number | null;
-  teamId: number | null;
-  labels: string[];
-  createdAt: string;
-  lastActivityAt: string | null;
-  firstResponseAt: string | null;
-  firstResponseSeconds: number | null;
-  resolvedAt: string | null;
-  resolutionSeconds: number | null;
-  reopenCount: number;
-  incomingCount: number;
-  outgoingCount: number;
-  csatRating: number | null;
-  csatFeedback: string | null;
-}
+/** Dates as the API writes them: ISO 8601 strings. */
+type IsoDates<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
+/** A conversation as the API shows it: the stored record without its bookkeeping, dates as ISO strings. */
+export type ConversationView = IsoDates<Omit<ConversationRecord, 'storeId' | 'lastEventAt' | 'csatAt' | 'routedAt'>>;
 
 export interface ConversationListQuery {
   status?: string;

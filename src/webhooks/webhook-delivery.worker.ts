@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { enqueueTick } from '../jobs/cron-enqueuer';
 import { JobQueue } from '../jobs/job-queue.service';
 import { PayloadError } from './chatwoot-payload';
-import { BatchEffectsError, ConversationBatchApplier, type BatchDelivery } from './conversation-batch-applier.service';
+import { ConversationBatchApplier, type BatchDelivery } from './conversation-batch-applier.service';
 import type { DeliveryContext } from './delivery-context';
 import {
   DELIVERY_LEASE_SECONDS,
@@ -165,17 +165,10 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
         const share = Number(process.hrtime.bigint() - started) / 1e9 / rows.length;
         for (const row of rows) this.metrics.processing.observe({ event: row.event }, share);
       } catch (error) {
-        if (error instanceof BatchEffectsError) {
-          // Committed: re-applying is a no-op, so the rows go the way of any delivery that failed after its commit.
-          this.logger.warn({ deliveries: rows.length, err: error.cause }, 'effects of a drained batch could not be queued');
-          this.metrics.drainBatches.inc({ path: 'set' });
-          outcomes.push(...(await Promise.all(rows.map((row) => this.failure(row, error.cause, false)))));
-        } else {
-          // Nothing committed: each delivery is settled on its own, so a bad one fails alone.
-          this.logger.warn({ deliveries: rows.length, err: error }, 'set-based drain of a batch failed; settling it one by one');
-          this.metrics.drainBatches.inc({ path: 'fallback' });
-          single.push(...rows);
-        }
+        // Nothing committed (state and effects are one transaction): each delivery is settled on its own, so a bad one fails alone.
+        this.logger.warn({ deliveries: rows.length, err: error }, 'set-based drain of a batch failed; settling it one by one');
+        this.metrics.drainBatches.inc({ path: 'fallback' });
+        single.push(...rows);
       }
     }
     // One conversation's deliveries in delivery order, as the set path folds them; conversations in parallel.

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainPerDelivery } from '../../../bench/support/per-delivery-drain';
+import { JobQueue } from '../../../src/jobs/job-queue.service';
 import { ConversationApplier } from '../../../src/webhooks/conversation-applier.service';
 import { ConversationBatchRepository } from '../../../src/webhooks/conversation-batch.repository';
 import { WebhookDeliveryRepository } from '../../../src/webhooks/webhook-delivery.repository';
@@ -418,6 +419,39 @@ describe('set-based drain', () => {
     expect(deliveries.filter((d: { state: string }) => d.state === 'pending' || d.state === 'processing')).toHaveLength(0);
     expect(conversations.map((c: { incoming_count: number }) => c.incoming_count)).toEqual([2, 1, 0]);
     const kinds = jobs
+      .filter((j) => j.includes('"webhooks.effects"'))
+      .map((j) => (JSON.parse(j) as { data: { kind: string } }).data.kind)
+      .sort();
+    expect(kinds).toEqual(['low_csat', 'opened', 'opened', 'opened', 'resolved', 'resolved', 'resolved']);
+  });
+
+  it('queues the effects in the transaction that commits the state: a failure to queue them loses none', async () => {
+    const outbox = await seedStore(t);
+    await store(outbox, 1);
+    const jobs = t.get(JobQueue);
+    const sendMany = jobs.sendMany.bind(jobs);
+    let refused = 0;
+    // The first attempt to queue effects fails, as a full pool or a dropped connection would.
+    jobs.sendMany = ((...args: Parameters<typeof sendMany>) => {
+      if (args[0] === 'webhooks.effects' && refused === 0) {
+        refused++;
+        return Promise.reject(new Error('job insert failed'));
+      }
+      return sendMany(...args);
+    }) as typeof jobs.sendMany;
+    try {
+      await t.get(WebhookDeliveryWorker).drain();
+    } finally {
+      jobs.sendMany = sendMany;
+    }
+    expect(refused).toBe(1);
+    const { deliveries, conversations, jobs: queued } = await snapshot(outbox.storeId);
+    // Had the state been committed before its effects were queued, re-applying it would plan none,
+    // and the opened/resolved/low-CSAT effects of this batch would be gone for good.
+    expect(deliveries.filter((d: { state: string }) => d.state === 'failed')).toHaveLength(2);
+    expect(deliveries.filter((d: { state: string }) => d.state === 'pending' || d.state === 'processing')).toHaveLength(0);
+    expect(conversations.map((c: { incoming_count: number }) => c.incoming_count)).toEqual([2, 1, 0]);
+    const kinds = queued
       .filter((j) => j.includes('"webhooks.effects"'))
       .map((j) => (JSON.parse(j) as { data: { kind: string } }).data.kind)
       .sort();
