@@ -15,6 +15,12 @@ export function peakRssMbOf(pid: number): number {
   return Math.round(kb / 1024);
 }
 
+/** Resident memory of another process now (VmRSS). */
+export function rssMbOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) / 1024);
+}
+
 /**
  * Samples this process's resident memory while a bench runs in it (the service in process):
  * `stop()` returns the peak in MB. Samples every 25 ms, so a spike shorter than that can be missed.

@@ -4,10 +4,13 @@
  * a backlog of stored deliveries is processed: the per-delivery drain it replaced (one
  * transaction per delivery, bench/support/per-delivery-drain.ts) and the set-based drain, each
  * on the same fresh backlog in this run, with the SQL statements each sent per delivery.
- * BENCH_PHASES=drain runs the drain phase alone (BENCH_PHASES=intake the intake phase alone).
+ * Last, the service as `npm start` runs it (`node dist/main.js`, its own process) under the same
+ * intake load, for its peak resident memory (Linux's VmHWM), which the in-process figures cannot
+ * separate from the harness's.
+ * BENCH_PHASES=drain runs the drain phase alone (likewise intake, service).
  */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { drainPerDelivery } from './support/per-delivery-drain';
 import { countStatements } from './support/statement-counter';
 import { messagePayload, type LoadResult } from './support/webhook-load';
@@ -29,14 +32,16 @@ import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { WebhookDeliveryRepository } from '../src/webhooks/webhook-delivery.repository';
 import { WebhookDeliveryWorker } from '../src/webhooks/webhook-delivery.worker';
 import { WebhookMetrics } from '../src/webhooks/webhook-metrics';
-import { sampleRss } from './bench-result';
+import { startFakeChatwoot, type FakeChatwoot } from '../test/fake-chatwoot';
+import { startServiceProcess } from '../test/support/service-process';
+import { peakRssMbOf, rssMbOf, sampleRss } from './bench-result';
 
 const DURATION_S = 6;
 const ROUNDS = 3;
 const CONNECTIONS = 50;
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 10_000);
 const STORE_ID = 'bench-store';
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'intake,drain').split(',').map((p) => p.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'intake,drain,service').split(',').map((p) => p.trim()));
 
 /** Load from a second process, as a real client would be. */
 function load(url: string): Promise<LoadResult> {
@@ -106,6 +111,38 @@ async function startBare(databaseUrl: string): Promise<{ url: string; close: () 
       await pool.end();
     },
   };
+}
+
+/** A built service process taking the intake load: its median round and its memory. */
+async function serviceUnderLoad(
+  databaseUrl: string,
+  fake: FakeChatwoot,
+  entry: 'built' | 'built-bare',
+): Promise<{ load: LoadResult; idleRssMb: number; peakRssMb: number }> {
+  const service = await startServiceProcess({
+    databaseUrl,
+    fake,
+    entry,
+    env: { JOBS_ENABLED: 'false', CRON_ENABLED: 'false', LOG_LEVEL: 'warn' },
+    startTimeoutMs: 120_000,
+  });
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const url = `${service.url}/v1/webhooks/chatwoot/${STORE_ID}`;
+    const idleRssMb = rssMbOf(service.child.pid!);
+    const runs: LoadResult[] = [];
+    await db.query('delete from webhook_deliveries');
+    await load(url); // warm-up
+    for (let round = 0; round < ROUNDS; round++) {
+      await db.query('delete from webhook_deliveries');
+      runs.push(await load(url));
+    }
+    return { load: median(runs), idleRssMb, peakRssMb: peakRssMbOf(service.child.pid!) };
+  } finally {
+    await db.end();
+    await service.stop();
+  }
 }
 
 export async function run(): Promise<{ name: string; metrics: Record<string, number>; notes?: string }> {
@@ -280,6 +317,34 @@ export async function run(): Promise<{ name: string; metrics: Record<string, num
       );
     }
     await app.close();
+
+    if (PHASES.has('service')) {
+      // The built service in its own process, on the database the app above left (store seeded),
+      // taking the same intake load; jobs off, as in the intake phase, so this is intake alone.
+      // Baseline: the same build without npm start's node flags (V8 sizing its heap from the machine).
+      execFileSync(process.execPath, [join(__dirname, '..', 'scripts', 'build-if-stale.mjs')], { stdio: 'ignore' });
+      const fake = await startFakeChatwoot();
+      try {
+        const asStarted = await serviceUnderLoad(appDb, fake, 'built');
+        const bare = await serviceUnderLoad(appDb, fake, 'built-bare');
+        Object.assign(metrics, {
+          service_rps: Math.round(asStarted.load.rps),
+          service_p99_ms: asStarted.load.p99,
+          service_errors: asStarted.load.errors + asStarted.load.non2xx,
+          service_idle_rss_mb: asStarted.idleRssMb,
+          service_peak_rss_mb: asStarted.peakRssMb,
+          service_default_heap_rps: Math.round(bare.load.rps),
+          service_default_heap_peak_rss_mb: bare.peakRssMb,
+          service_peak_rss_ratio: Math.round((asStarted.peakRssMb / bare.peakRssMb) * 1000) / 1000,
+        });
+        notes.push(
+          `service_*: the built service in its own process as npm start runs it (JOBS_ENABLED=false), ${ROUNDS} rounds of the same load after a warm-up; ` +
+            `peak = its VmHWM; service_default_heap_*: the same without npm start's node flags. Target: service_peak_rss_mb < 250.`,
+        );
+      } finally {
+        await fake.close();
+      }
+    }
     return { name: 'webhook-intake', metrics, notes: notes.join(' ') };
   } finally {
     await pg.stop();

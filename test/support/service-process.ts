@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { FakeChatwoot } from '../fake-chatwoot';
 import { eventually } from './eventually';
 import { PLATFORM_KEY } from './platform-key';
@@ -30,12 +32,23 @@ export interface ServiceOptions {
   port?: number;
   /** How long it may take to answer /health (default 90 s; benches on a busy machine need more). */
   startTimeoutMs?: number;
+  /**
+   * `built`: dist/main.js with the node flags of `npm start` (read from package.json; dist must be
+   * built); `built-bare`: dist/main.js with none; default: the sources through swc.
+   */
+  entry?: 'source' | 'built' | 'built-bare';
 }
 
 export async function startServiceProcess(options: ServiceOptions): Promise<ServiceProcess> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+  const args =
+    options.entry === 'built'
+      ? npmStartArgs()
+      : options.entry === 'built-bare'
+        ? ['dist/main.js']
+        : ['-r', '@swc-node/register', 'src/main.ts'];
+  const child = spawn(process.execPath, args, {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
@@ -95,6 +108,14 @@ export async function startServiceProcess(options: ServiceOptions): Promise<Serv
     throw new Error(`service did not become healthy: ${(error as Error).message}\n${output}`);
   }
   return service;
+}
+
+/** `npm start`'s command line without its leading `node`. */
+function npmStartArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = pkg.scripts.start.split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start runs ${command}, not node`);
+  return args;
 }
 
 export function freePort(): Promise<number> {
