@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
 import { StoreDirectory, type StoreView } from '../accounts/store-directory.service';
 import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client';
 import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
@@ -221,7 +222,8 @@ export class ContactSyncService implements OnModuleDestroy {
     };
 
     try {
-      await runPool(bases, PUSH_CONCURRENCY, work);
+      const limit = pLimit(PUSH_CONCURRENCY);
+      await Promise.all(bases.map((basis) => limit(() => work(basis))));
     } finally {
       // Whatever reached Chatwoot is recorded, even when the chunk as a whole will be retried.
       await this.links.forStore(store.id).save(writes);
@@ -377,12 +379,4 @@ export function hashOf(attributes: ContactAttributes, identity: Identity): strin
 
 function isResult(value: string | null): value is SyncResult {
   return value === 'created' || value === 'updated' || value === 'unchanged' || value === 'failed';
-}
-
-async function runPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import pLimit from 'p-limit';
 import { validate, type ValidationError } from 'class-validator';
 import { StoreDirectory } from '../accounts/store-directory.service';
 import { DomainError, InvalidRequestError } from '../common/errors/domain-error';
@@ -96,15 +97,7 @@ function flatten(errors: ValidationError[], prefix = ''): ImportFieldErrorDto[] 
   });
 }
 
-async function mapPool<T, R>(items: T[], work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(IMPORT_CONCURRENCY, items.length) }, worker));
-  return results;
+function mapPool<T, R>(items: T[], work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const limit = pLimit(IMPORT_CONCURRENCY);
+  return Promise.all(items.map((item, index) => limit(() => work(item, index))));
 }
