@@ -29,7 +29,7 @@ import { createApp } from '../src/app.factory';
 import { SecretBox } from '../src/common/crypto/secret-box.service';
 import { loadConfig } from '../src/config/app-config';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
-import { WebhookDeliveryRepository } from '../src/webhooks/webhook-delivery.repository';
+import { DeliveryQueueRepository } from '../src/webhooks/delivery-queue.repository';
 import { WebhookDeliveryWorker } from '../src/webhooks/webhook-delivery.worker';
 import { WebhookMetrics } from '../src/webhooks/webhook-metrics';
 import { startFakeChatwoot, type FakeChatwoot } from '../test/fake-chatwoot';
@@ -253,7 +253,7 @@ export async function run(): Promise<{ name: string; metrics: Record<string, num
         signedAt: Math.floor(Date.now() / 1000),
         body: messagePayload((i % 500) + 1, 1_000_000 + i),
       }));
-      const repo = app.get(WebhookDeliveryRepository);
+      const repo = app.get(DeliveryQueueRepository);
       const processor = app.get(WebhookDeliveryWorker);
       /** A fresh backlog (no conversations yet, full pace buckets), drained by `drain`; two drain loops, as the job runs. */
       const measure = async (drain: () => Promise<unknown>) => {

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { AppConfig } from '../../src/config/app-config';
 import { PayloadError } from '../../src/webhooks/chatwoot-payload';
-import { WebhookDeliveryRepository, type DeliveryOutcome } from '../../src/webhooks/webhook-delivery.repository';
+import { DeliveryQueueRepository, type DeliveryOutcome } from '../../src/webhooks/delivery-queue.repository';
 import { WebhookEventHandlers } from '../../src/webhooks/webhook-event-handlers';
 
 interface AppLike {
@@ -17,7 +17,7 @@ interface AppLike {
  * failed (bad payload) or pending, without the retry job.
  */
 export async function drainPerDelivery(app: AppLike, parallel = 8): Promise<number> {
-  const deliveries = app.get(WebhookDeliveryRepository);
+  const deliveries = app.get(DeliveryQueueRepository);
   const handlers = app.get(WebhookEventHandlers);
   const config = app.get(AppConfig);
   let total = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryBatcher } from './delivery-batcher';
-import { deliveryKey, type NewDelivery } from './webhook-delivery.repository';
+import { deliveryKey, type NewDelivery } from './delivery-queue.repository';
 
 const row = (deliveryId: string, storeId = 's1'): NewDelivery => ({
   storeId,

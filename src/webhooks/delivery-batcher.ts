@@ -1,4 +1,4 @@
-import { deliveryKey, type NewDelivery } from './webhook-delivery.repository';
+import { deliveryKey, type NewDelivery } from './delivery-queue.repository';
 
 type Flush = (rows: NewDelivery[]) => Promise<Set<string>>;
 

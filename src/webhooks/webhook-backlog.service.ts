@@ -4,7 +4,7 @@ import { StoreStatusParts } from '../accounts/store-status-parts';
 import { isDatabaseUnavailable, ServiceUnavailableError } from '../common/errors/service-unavailable';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
-import { WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { DeliveryQueueRepository } from './delivery-queue.repository';
 import { WebhookMetrics } from './webhook-metrics';
 
 /** How old the per-store counts may be before intake reads them again. */
@@ -39,7 +39,7 @@ export class WebhookBacklogService implements OnModuleInit, OnModuleDestroy {
   private readonly total: Gauge;
 
   constructor(
-    private readonly deliveries: WebhookDeliveryRepository,
+    private readonly deliveries: DeliveryQueueRepository,
     private readonly config: AppConfig,
     private readonly webhookMetrics: WebhookMetrics,
     private readonly statusParts: StoreStatusParts,

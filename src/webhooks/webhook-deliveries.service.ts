@@ -4,7 +4,7 @@ import { JobQueue } from '../jobs/job-queue.service';
 import { ConversationRepository } from './conversation.repository';
 import type { DeliveryState } from './entities/webhook-delivery.entity';
 import { ReconcileCursorRepository } from './reconcile-cursor.repository';
-import { DeliveryAdminRepository, WebhookDeliveryRepository, type DeliveryRecord } from './webhook-delivery.repository';
+import { DeliveryAdminRepository, DeliveryQueueRepository, type DeliveryRecord } from './delivery-queue.repository';
 import { WidgetEventRepository } from './widget-event.repository';
 import { PROCESS_QUEUE } from './webhook-delivery.worker';
 
@@ -21,7 +21,7 @@ export interface DeliveryListQuery {
 export class WebhookDeliveriesService {
   constructor(
     private readonly admin: DeliveryAdminRepository,
-    private readonly deliveries: WebhookDeliveryRepository,
+    private readonly deliveries: DeliveryQueueRepository,
     private readonly conversations: ConversationRepository,
     private readonly widgetEvents: WidgetEventRepository,
     private readonly cursors: ReconcileCursorRepository,

@@ -11,10 +11,10 @@ import { ConversationBatchApplier, type BatchDelivery } from './conversation-bat
 import type { DeliveryContext } from './delivery-context';
 import {
   DELIVERY_LEASE_SECONDS,
-  WebhookDeliveryRepository,
+  DeliveryQueueRepository,
   type ClaimedDelivery,
   type DeliveryOutcome,
-} from './webhook-delivery.repository';
+} from './delivery-queue.repository';
 import { WebhookEventHandlers, type ConversationChange } from './webhook-event-handlers';
 import { DRAIN_QUEUE } from './webhook-intake.service';
 import { WebhookMetrics } from './webhook-metrics';
@@ -39,7 +39,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
   private pacedWake: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly deliveries: WebhookDeliveryRepository,
+    private readonly deliveries: DeliveryQueueRepository,
     private readonly handlers: WebhookEventHandlers,
     private readonly batchApplier: ConversationBatchApplier,
     private readonly jobs: JobQueue,

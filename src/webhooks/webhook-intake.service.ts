@@ -4,7 +4,7 @@ import { InvalidRequestError } from '../common/errors/domain-error';
 import { JobQueue } from '../jobs/job-queue.service';
 import { DeliveryBatcher } from './delivery-batcher';
 import { WebhookBacklogService } from './webhook-backlog.service';
-import { WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { DeliveryQueueRepository } from './delivery-queue.repository';
 import { WebhookMetrics } from './webhook-metrics';
 import { WebhookVerifier, type IncomingWebhook } from './webhook-verifier';
 
@@ -31,7 +31,7 @@ export class WebhookIntakeService implements OnModuleDestroy {
 
   constructor(
     private readonly verifier: WebhookVerifier,
-    private readonly deliveries: WebhookDeliveryRepository,
+    private readonly deliveries: DeliveryQueueRepository,
     private readonly backlog: WebhookBacklogService,
     private readonly jobs: JobQueue,
     private readonly metrics: WebhookMetrics,

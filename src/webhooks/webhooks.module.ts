@@ -14,7 +14,7 @@ import { WebhookEventHandlers } from './webhook-event-handlers';
 import { WebhookBacklogService } from './webhook-backlog.service';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
-import { DeliveryAdminRepository, WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { DeliveryAdminRepository, DeliveryQueueRepository } from './delivery-queue.repository';
 import { WebhookIntakeEndpoint } from './webhook-intake.endpoint';
 import { WebhookIntakeService } from './webhook-intake.service';
 import { WebhookMetrics } from './webhook-metrics';
@@ -32,7 +32,7 @@ import { WidgetEventRepository } from './widget-event.repository';
     WebhookMetrics,
     WebhookSecretCache,
     WebhookVerifier,
-    WebhookDeliveryRepository,
+    DeliveryQueueRepository,
     DeliveryAdminRepository,
     ConversationRepository,
     ConversationBatchRepository,

@@ -2,7 +2,7 @@ import { PageQueryDto } from '../../common/http/page-query.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { DeliveryState } from '../entities/webhook-delivery.entity';
-import type { DeliveryRecord } from '../webhook-delivery.repository';
+import type { DeliveryRecord } from '../delivery-queue.repository';
 
 const DELIVERY_STATES: DeliveryState[] = ['pending', 'processing', 'processed', 'ignored', 'failed'];
 

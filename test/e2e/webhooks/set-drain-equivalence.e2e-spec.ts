@@ -4,7 +4,7 @@ import { drainPerDelivery } from '../../../bench/support/per-delivery-drain';
 import { JobQueue } from '../../../src/jobs/job-queue.service';
 import { ConversationApplier } from '../../../src/webhooks/conversation-applier.service';
 import { ConversationBatchRepository } from '../../../src/webhooks/conversation-batch.repository';
-import { WebhookDeliveryRepository } from '../../../src/webhooks/webhook-delivery.repository';
+import { DeliveryQueueRepository } from '../../../src/webhooks/delivery-queue.repository';
 import { WebhookDeliveryWorker } from '../../../src/webhooks/webhook-delivery.worker';
 import { WebhookMetrics } from '../../../src/webhooks/webhook-metrics';
 import { seedStore, type SeededStore } from '../../support/seed-store';
@@ -269,7 +269,7 @@ describe('set-based drain', () => {
   });
 
   async function store(s: SeededStore, round: 1 | 2): Promise<void> {
-    await t.get(WebhookDeliveryRepository).insertMany(
+    await t.get(DeliveryQueueRepository).insertMany(
       backlog(s.accountId, round).map((d, i) => ({
         storeId: s.storeId,
         deliveryId: `r${round}-${i}`,

@@ -133,7 +133,7 @@ export interface PacedClaim {
  * `npm run bench -- webhook-intake` guards. Cold statements use sql.ts like everything else.
  */
 @Injectable()
-export class WebhookDeliveryRepository {
+export class DeliveryQueueRepository {
   private readonly pool: Pool;
 
   constructor(@InjectDataSource() private readonly db: DataSource) {
