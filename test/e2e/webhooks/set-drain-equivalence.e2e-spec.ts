@@ -151,30 +151,15 @@ function backlog(accountId: number, round: 1 | 2): Delivery[] {
         changed_attributes: [{ assignee_id: { previous_value: null, current_value: 7 } }],
       }),
       ev('conversation_updated', conv(2, c2, { status: 'pending', updatedAt: T0 + 4, assigneeId: 8 })),
-      ev(
-        'message_updated',
-        message(
-          conv(2, c2, { status: 'pending', updatedAt: T0 + 7, assigneeId: 7, teamId: 4, priority: 'high', labels: ['vip'] }),
-          c2,
-          {
-            id: 2002,
-            type: 'template',
-            at: T0 + 7,
-            csat: { rating: 5, feedback: null },
-          },
-        ),
-      ),
-      ev(
-        'message_updated',
-        message(
-          conv(2, c2, { status: 'pending', updatedAt: T0 + 7, assigneeId: 7, teamId: 4, priority: 'high', labels: ['vip'] }),
-          c2,
-          {
-            id: 2002,
-            type: 'template',
-            at: T0 + 7,
-            csat: { rating: 5, feedback: null },
-          },
+      // The same CSAT answer delivered twice (two deliveries, one content): it counts once.
+      ...Array.from({ length: 2 }, () =>
+        ev(
+          'message_updated',
+          message(
+            conv(2, c2, { status: 'pending', updatedAt: T0 + 7, assigneeId: 7, teamId: 4, priority: 'high', labels: ['vip'] }),
+            c2,
+            { id: 2002, type: 'template', at: T0 + 7, csat: { rating: 5, feedback: null } },
+          ),
         ),
       ),
       ev('conversation_created', conv(3, c3, { status: 'open', updatedAt: T0 })),
