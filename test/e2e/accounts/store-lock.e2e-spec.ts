@@ -139,10 +139,12 @@ describe('StoreLock.withStoreLock (a lease, not a held connection)', () => {
   });
 
   it('keeps the lease alive past its TTL with the heartbeat while the operation runs', async () => {
-    const other = lock.withStoreLock('lock-beat', 'long', () => sleep(700), { ttlMs: 300 });
+    // The intruder waits twice the TTL: without heartbeats the lease would expire under it. The
+    // TTL is long enough (beats every 500 ms) that a loaded machine's pauses do not miss a beat.
+    const other = lock.withStoreLock('lock-beat', 'long', () => sleep(4_000), { ttlMs: 1_500 });
     await sleep(100);
     await expect(
-      lock.withStoreLock('lock-beat', 'intruder', async () => 'in', { waitMs: 400, ttlMs: 300 }),
+      lock.withStoreLock('lock-beat', 'intruder', async () => 'in', { waitMs: 3_000, ttlMs: 1_500 }),
     ).rejects.toMatchObject({
       code: 'STORE_BUSY',
     });
