@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { StoreLock } from '../../../src/accounts/store-lock.service';
 import { MetricsService } from '../../../src/observability/metrics.service';
+import { eventually } from '../../support/eventually';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -43,12 +44,14 @@ describe('StoreLock.withStoreLock (a lease, not a held connection)', () => {
   it('serialises two operations on one store: the second starts only after the first ended', async () => {
     const events: string[] = [];
     const gate = deferred();
+    const firstStarted = deferred();
     const first = lock.withStoreLock('lock-serial', 'first', async () => {
       events.push('first:start');
+      firstStarted.resolve();
       await gate.promise;
       events.push('first:end');
     });
-    await sleep(50);
+    await firstStarted.promise;
     const second = lock.withStoreLock('lock-serial', 'second', async () => {
       events.push('second:start');
     });
@@ -71,8 +74,8 @@ describe('StoreLock.withStoreLock (a lease, not a held connection)', () => {
       started.push('b');
       await gate.promise;
     });
-    await sleep(200);
-    expect(started.sort()).toEqual(['a', 'b']);
+    // Both start while the gate is still shut: serialised, the second could not.
+    await eventually(() => expect([...started].sort()).toEqual(['a', 'b']), 10_000);
     gate.resolve();
     await Promise.all([a, b]);
   });
