@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { StoreDirectory } from '../src/accounts/store-directory.service';
+import { listenForSeeding } from './support/seeding-app';
 import { createApp } from '../src/app.factory';
 import { computeContactAttributes, type CustomerBasis } from '../src/contacts/attributes/compute-attributes';
 import { isCountedStatus } from '../src/contacts/attributes/order-stats';
@@ -21,7 +22,6 @@ import { loadConfig } from '../src/config/app-config';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { startFakeChatwoot } from '../test/fake-chatwoot';
 import { seedStore } from '../test/support/seed-store';
-import type { TestApp } from '../test/support/test-app';
 import type { BenchResult } from './bench-result';
 
 const CUSTOMERS = 5000;
@@ -59,11 +59,8 @@ export async function run(): Promise<BenchResult> {
     CONTACT_SYNC_RATE_PER_MINUTE: '1000000',
   });
   const app = await createApp(config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  const t = await listenForSeeding(app);
   try {
-    const address = app.getHttpServer().address();
-    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const t = { get: (token: unknown) => app.get(token as never), url } as unknown as TestApp;
     const s = await seedStore(t);
     const db = app.get(DataSource);
     await db.query(

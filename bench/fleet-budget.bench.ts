@@ -5,12 +5,11 @@
  * with REDIS_URL (the fleet shares the budget) and without (the baseline: each process its own).
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { listenForSeeding } from './support/seeding-app';
 import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/app-config';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
@@ -19,8 +18,8 @@ import type { RecordedRequest } from '../test/fake-chatwoot/fake-chatwoot.types'
 import { PLATFORM_KEY } from '../test/support/platform-key';
 import { startRedis } from '../test/support/redis-server';
 import { seedStore } from '../test/support/seed-store';
+import { createDatabase } from '../test/support/create-database';
 import { startServiceProcess, type ServiceProcess } from '../test/support/service-process';
-import type { TestApp } from '../test/support/test-app';
 import { peakRssMbOf, type BenchResult } from './bench-result';
 
 const INSTANCES = 3;
@@ -40,16 +39,6 @@ interface FleetRun {
   peakRssMb: number;
 }
 
-async function createDatabase(adminUrl: string, name: string): Promise<string> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 /** Stores with accounts on the fake and customers never synced, seeded by an app with no workers. */
 async function seed(databaseUrl: string, fake: FakeChatwoot): Promise<{ storeId: string; accountId: number }[]> {
   const config = loadConfig({
@@ -63,11 +52,8 @@ async function seed(databaseUrl: string, fake: FakeChatwoot): Promise<{ storeId:
     JOBS_ENABLED: 'false',
   });
   const app = await createApp(config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  const t = await listenForSeeding(app);
   try {
-    const address = app.getHttpServer().address();
-    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const t = { get: (token: unknown) => app.get(token as never), url } as unknown as TestApp;
     const stores = [];
     for (let i = 0; i < STORES; i += 1) stores.push(await seedStore(t));
     const db = app.get(DataSource);
@@ -110,7 +96,7 @@ function measure(requests: RecordedRequest[], accounts: number[]): { budgetUse: 
 }
 
 async function fleetRun(adminUrl: string, fake: FakeChatwoot, redisUrl: string | undefined): Promise<FleetRun> {
-  const databaseUrl = await createDatabase(adminUrl, `fleet_${randomBytes(3).toString('hex')}`);
+  const databaseUrl = await createDatabase(adminUrl, 'fleet');
   const stores = await seed(databaseUrl, fake);
   const env: Record<string, string> = {
     CHATWOOT_BUDGET_PER_WINDOW: String(BUDGET),

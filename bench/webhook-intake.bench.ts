@@ -15,7 +15,6 @@ import { drainPerDelivery } from './support/per-delivery-drain';
 import { countStatements } from './support/statement-counter';
 import { messagePayload, type LoadResult } from './support/webhook-load';
 import { ACCOUNT_ID, SECRET } from './support/webhook-bench-constants';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +32,7 @@ import { DeliveryQueueRepository } from '../src/webhooks/delivery-queue.reposito
 import { WebhookDeliveryWorker } from '../src/webhooks/webhook-delivery.worker';
 import { WebhookMetrics } from '../src/webhooks/webhook-metrics';
 import { startFakeChatwoot, type FakeChatwoot } from '../test/fake-chatwoot';
+import { createDatabase } from '../test/support/create-database';
 import { startServiceProcess } from '../test/support/service-process';
 import { peakRssMbOf, rssMbOf, sampleRss } from './bench-result';
 
@@ -67,16 +67,6 @@ function load(url: string): Promise<LoadResult> {
 /** The run with the median requests per second. */
 function median(runs: LoadResult[]): LoadResult {
   return [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)];
-}
-
-async function createDatabase(adminUrl: string, name: string): Promise<string> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 /** The baseline: what a hand-written endpoint does with no framework at all. */
@@ -149,8 +139,8 @@ export async function run(): Promise<{ name: string; metrics: Record<string, num
   const dir = mkdtempSync(join(tmpdir(), 'webhook-bench-'));
   const pg = await startEmbeddedPostgres({ dataDir: dir, fsync: false, database: 'postgres' });
   try {
-    const appDb = await createDatabase(pg.url, `app_${randomBytes(3).toString('hex')}`);
-    const bareDb = await createDatabase(pg.url, `bare_${randomBytes(3).toString('hex')}`);
+    const appDb = await createDatabase(pg.url, 'app');
+    const bareDb = await createDatabase(pg.url, 'bare');
     const config = loadConfig({
       NODE_ENV: 'test',
       DATABASE_URL: appDb,
