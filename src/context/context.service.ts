@@ -6,7 +6,7 @@ import { cartValue } from '../contacts/attributes/cart';
 import { CustomerDataService } from '../contacts/customer-data.service';
 import { MetricsService } from '../observability/metrics.service';
 import { SESSION_IDLE_MS } from '../tracking/journey.service';
-import type { AgentPrincipal } from './auth/agent-principal';
+import { actingAgent, type AgentPrincipal } from './auth/agent-principal';
 import { CONTEXT_TTL_MS, contactTag, ContextCacheService, customerTag, storeTag, UNLINKED_TTL_MS } from './context-cache.service';
 import type {
   CartRead,
@@ -78,7 +78,7 @@ export class ContextService {
   /** `reportedAgentId`: who the dashboard app says is asking; a verified agent token wins over it. */
   async context(principal: AgentPrincipal, contactId: number, reportedAgentId?: number) {
     const answer = await this.cachedContext(principal, contactId);
-    const agentId = principal.agent?.id ?? reportedAgentId ?? null;
+    const agentId = actingAgent(principal, { agentId: reportedAgentId }).id;
     return { ...answer, ...(await this.actionSections(principal, answer.customer?.id ?? null, agentId)) };
   }
 

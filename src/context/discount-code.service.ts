@@ -5,7 +5,7 @@ import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client'
 import { UnprocessableError } from '../common/errors/domain-error';
 import { JobQueue } from '../jobs/job-queue.service';
 import { MetricsService } from '../observability/metrics.service';
-import type { AgentPrincipal } from './auth/agent-principal';
+import { actingAgent, type AgentPrincipal } from './auth/agent-principal';
 import { assertConversationOfContact } from './auth/conversation-of-contact';
 import { ContextService } from './context.service';
 import type { CreateDiscountCodeDto, DiscountCodeDto, DiscountCodeStatusDto } from './dto/create-discount-code.dto';
@@ -76,9 +76,7 @@ export class DiscountCodeService {
       await assertConversationOfContact(api, input.conversationId, contactId);
     }
 
-    // Verified agents are who their token says; with the shared context token we record what the app reports.
-    const agentId = principal.agent?.id ?? input.agentId ?? null;
-    const agentName = principal.agent?.name ?? input.agentName ?? null;
+    const { id: agentId, name: agentName } = actingAgent(principal, input);
     const issued = await this.db.transaction(async (m): Promise<{ refused: CapViolation } | { row: DiscountCode }> => {
       const codes = this.codes.forStore(store.id, m);
       // Serialises this agent's issuing in this store, so parallel requests cannot overshoot the daily cap.

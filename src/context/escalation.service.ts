@@ -6,7 +6,7 @@ import { ChatwootApiError } from '../chatwoot/chatwoot-api.error';
 import type { ChatwootAccountClient } from '../chatwoot/chatwoot-account.client';
 import { ConflictError, NotFoundError } from '../common/errors/domain-error';
 import { MetricsService } from '../observability/metrics.service';
-import type { AgentPrincipal } from './auth/agent-principal';
+import { actingAgent, type AgentPrincipal } from './auth/agent-principal';
 import { ContextCacheService } from './context-cache.service';
 import { ContextService } from './context.service';
 import type { EscalateDto, EscalationDto } from './dto/escalate.dto';
@@ -46,8 +46,7 @@ export class EscalationService {
     const conversation = await this.conversationOf(api, conversationId);
     const contactId = conversation.meta?.sender?.id ?? null;
     const customer = contactId ? await this.context.findCustomer(store.id, contactId) : null;
-    const agentId = principal.agent?.id ?? input.agentId ?? null;
-    const agentName = principal.agent?.name ?? input.agentName ?? null;
+    const { id: agentId, name: agentName } = actingAgent(principal, input);
     const reason = input.reason.trim();
 
     const row = await this.db.transaction(async (m) => {

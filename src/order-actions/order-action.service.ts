@@ -5,7 +5,7 @@ import type { OrderActionType } from '../accounts/store-settings';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from '../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
 import { CustomerDataService } from '../contacts/customer-data.service';
-import type { AgentPrincipal } from '../context/auth/agent-principal';
+import { actingAgent, type AgentPrincipal } from '../context/auth/agent-principal';
 import { assertConversationOfContact } from '../context/auth/conversation-of-contact';
 import { JobQueue } from '../jobs/job-queue.service';
 import { MetricsService } from '../observability/metrics.service';
@@ -120,8 +120,7 @@ export class OrderActionService {
     if (input.conversationId)
       await assertConversationOfContact(await this.stores.chatwootFor(store.id), input.conversationId, contactId);
 
-    const agentId = principal.agent?.id ?? input.agentId ?? null;
-    const agentName = principal.agent?.name ?? input.agentName ?? null;
+    const { id: agentId, name: agentName } = actingAgent(principal, input);
     const format = (minor: number) => formatMinor(minor, order.currency, store.locale);
     const lines = input.lines?.map((l) => ({ productId: l.productId, quantity: l.quantity }));
     const recorded = await this.db.transaction(async (tx) => {

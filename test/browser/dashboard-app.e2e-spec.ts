@@ -8,7 +8,7 @@ import { eventually } from '../support/eventually';
 import { browserTestsEnabled, launchChromium } from '../support/headless-chromium';
 import { seedStore, type SeededStore } from '../support/seed-store';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { item, seedCustomer } from '../e2e/context/context-fixtures';
+import { item, PRODUCTS, putProduct, seedCustomer } from '../e2e/context/context-fixtures';
 import { hostPage, startChatwootProxy } from './panel-harness';
 
 const enabled = browserTestsEnabled('dashboard app browser test');
@@ -32,14 +32,8 @@ describe.skipIf(!enabled)('dashboard app in headless Chromium', () => {
     // from another (the proxy, standing in for Chatwoot's public FRONTEND_URL).
     t = await startTestApp({ fake, env: { CHATWOOT_URL: fake.url, CHATWOOT_FRONTEND_URL: proxy.url } });
     store = await seedStore(t, { name: 'Tea Shop' });
-    for (const [productId, category, price] of [
-      ['green', 'Tea', 1_000],
-      ['oolong', 'Tea', 2_000],
-      ['cup', 'Cups', 800],
-    ] as const) {
-      await t.request('PUT', `/v1/stores/${store.storeId}/products/${productId}`, {
-        body: { name: `Product ${productId}`, category, price, inStock: true, updatedAt: new Date().toISOString() },
-      });
+    for (const [productId, category, price] of PRODUCTS) {
+      await putProduct(t, store.storeId, { productId, name: `Product ${productId}`, category, price });
     }
     contactId = await seedCustomer(t, store, {
       customerId: 'alice',

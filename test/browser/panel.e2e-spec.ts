@@ -4,7 +4,7 @@ import type { Browser, Frame, FrameLocator, Page, Request } from 'playwright-cor
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeChatwoot, type FakeChatwoot } from '../fake-chatwoot';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform';
-import { item, seedCustomer } from '../e2e/context/context-fixtures';
+import { item, PRODUCTS, putProduct, seedCustomer } from '../e2e/context/context-fixtures';
 import { eventually } from '../support/eventually';
 import { browserTestsEnabled, launchChromium } from '../support/headless-chromium';
 import { seedStore, type SeededStore } from '../support/seed-store';
@@ -125,14 +125,8 @@ describe.skipIf(!enabled)('agent panel (issue #15) in headless Chromium', { time
     platform.trust(tea.storeId, tea.notificationSecret);
     thee = await seedStore(t, { name: 'Theewinkel', locale: 'nl-NL' });
     for (const store of [tea, thee]) {
-      for (const [productId, category, price] of [
-        ['green', 'Tea', 1_000],
-        ['oolong', 'Tea', 2_000],
-        ['cup', 'Cups', 800],
-      ] as const) {
-        await t.request('PUT', `/v1/stores/${store.storeId}/products/${productId}`, {
-          body: { name: `Product ${productId}`, category, price, inStock: true, updatedAt: new Date().toISOString() },
-        });
+      for (const [productId, category, price] of PRODUCTS) {
+        await putProduct(t, store.storeId, { productId, name: `Product ${productId}`, category, price });
       }
     }
     alice = await seedCustomer(t, tea, {

@@ -12,6 +12,19 @@ export interface AgentPrincipal {
   agent: { id: number; name: string; email: string | null } | null;
 }
 
+/**
+ * Who acts: a verified agent token's owner; with the shared context token, whom the dashboard app
+ * reports (it cannot be checked, so it is recorded as reported). Every per-agent rule and record
+ * (allowances, discount codes, refunds, escalations) takes its agent from here.
+ */
+export function actingAgent(
+  principal: AgentPrincipal,
+  reported: { agentId?: number; agentName?: string } = {},
+): { id: number | null; name: string | null } {
+  if (principal.agent) return { id: principal.agent.id, name: principal.agent.name };
+  return { id: reported.agentId ?? null, name: reported.agentName ?? null };
+}
+
 export type RequestWithPrincipal = FastifyRequest & { agentPrincipal?: AgentPrincipal };
 
 /** The {@link AgentPrincipal} of an `@AgentAuth()` route. */

@@ -116,3 +116,10 @@ export async function startReceiver(): Promise<Receiver> {
 }
 
 export const ctxHeaders = (store: SeededStore) => ({ 'x-context-token': store.contextToken });
+
+/** The catalogue the dashboard-app browser tests sell from: two teas and a cup (id, category, price). */
+export const PRODUCTS = [
+  ['green', 'Tea', 1_000],
+  ['oolong', 'Tea', 2_000],
+  ['cup', 'Cups', 800],
+] as const;
