@@ -5,6 +5,7 @@ import { isDatabaseUnavailable } from '../common/errors/service-unavailable';
 import { AppConfig } from '../config/app-config';
 import type { DomainEventName, DomainEvents } from '../common/events/domain-events';
 import { jobsDbOf } from '../database/transaction-jobs';
+import { subscribedQueues } from './job-subscriptions.repository';
 import { MetricsService } from '../observability/metrics.service';
 import type { QueueName, QueuePayloads } from './queues';
 
@@ -147,15 +148,28 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     this.registrations.get(queue)!.events.push(event);
   }
 
-  /** Announces a domain event to every subscribed queue. */
-  async publish<E extends DomainEventName>(
-    event: E,
-    data: DomainEvents[E],
-    options: SendOptions = {},
-    { tx }: InTransaction = {},
-  ): Promise<void> {
+  /** Announces a domain event to every queue subscribed to it (see {@link publishMany}). */
+  publish<E extends DomainEventName>(event: E, data: DomainEvents[E], inTransaction: InTransaction = {}): Promise<void> {
+    return this.publishMany(event, [data], inTransaction);
+  }
+
+  /**
+   * Announces events of one kind to every queue subscribed to them (pg-boss's subscription table,
+   * which every instance fills at bootstrap), as one insert. Not pg-boss's own `publish`, which
+   * settles each send apart and drops a failed one: inside a transaction that failure aborts it,
+   * and the COMMIT that follows silently rolls everything back. Here a failure throws, with or
+   * without `tx`.
+   */
+  async publishMany<E extends DomainEventName>(event: E, items: DomainEvents[E][], { tx }: InTransaction = {}): Promise<void> {
+    if (items.length === 0) return;
     await this.start();
-    await this.boss.publish(event, data, { priority: JobPriority.normal, ...options, ...(tx ? { db: jobsDbOf(tx) } : {}) });
+    const db = tx ? jobsDbOf(tx) : this.boss.getDb();
+    const queues = await subscribedQueues(db, event);
+    if (queues.length === 0) return;
+    await this.boss.insert(
+      queues.flatMap((name) => items.map((data) => ({ name, data, priority: JobPriority.normal }))) as PgBoss.JobInsert[],
+      { db },
+    );
     if (!tx) this.wakeSubscribers(event);
   }
 
@@ -186,7 +200,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     if (registration) await this.ensureQueue(registration);
     const id = await this.boss.send(name, data, { priority: JobPriority.normal, ...options });
     // Wake a local worker at once instead of waiting for its next poll.
-    for (const workerId of registration?.workerIds ?? []) this.boss.notifyWorker(workerId);
+    this.wake(name);
     return id;
   }
 

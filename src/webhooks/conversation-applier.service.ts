@@ -65,7 +65,7 @@ export class ConversationApplier {
         planned.effects.map((data) => ({ data })),
         { tx },
       );
-      if (planned.announcement) await this.jobs.publish('conversation.changed', planned.announcement, {}, { tx });
+      if (planned.announcement) await this.jobs.publish('conversation.changed', planned.announcement, { tx });
       return planned;
     });
     this.jobs.wake(CONVERSATION_EFFECTS_QUEUE);

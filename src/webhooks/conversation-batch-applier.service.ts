@@ -139,7 +139,7 @@ export class ConversationBatchApplier {
         effects.map((data) => ({ data })),
         { tx },
       );
-      for (const announcement of announcements) await this.jobs.publish('conversation.changed', announcement, {}, { tx });
+      await this.jobs.publishMany('conversation.changed', announcements, { tx });
     });
 
     this.jobs.wake(CONVERSATION_EFFECTS_QUEUE);

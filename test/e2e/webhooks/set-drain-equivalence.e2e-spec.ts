@@ -442,4 +442,40 @@ describe('set-based drain', () => {
       .sort();
     expect(kinds).toEqual(['low_csat', 'opened', 'opened', 'opened', 'resolved', 'resolved', 'resolved']);
   });
+
+  it('never reports a delivery processed whose transaction could not insert its announcement', async () => {
+    const refusing = await seedStore(t);
+    await store(refusing, 1);
+    // The database refuses the announcement's job for this store, as a full disk or a constraint
+    // would. A failure swallowed inside the transaction leaves it aborted, and its COMMIT then rolls
+    // back silently: the deliveries would be marked processed with nothing of them stored.
+    await db.query(`create function refuse_announcement() returns trigger language plpgsql as $$
+      begin
+        if new.name = 'tracking.conversation' and new.data->>'storeId' = '${refusing.storeId}' then
+          raise exception 'announcement refused';
+        end if;
+        return new;
+      end $$`);
+    await db.query(
+      'create trigger refuse_announcement before insert on pgboss.job for each row execute function refuse_announcement()',
+    );
+    try {
+      await t.get(WebhookDeliveryWorker).drain();
+    } finally {
+      await db.query('drop trigger refuse_announcement on pgboss.job');
+      await db.query('drop function refuse_announcement()');
+    }
+    const { conversations } = await snapshot(refusing.storeId);
+    expect(conversations).toEqual([]);
+    const [{ processed, waiting }] = await db.query(
+      `select count(*) filter (where state = 'processed')::int as processed,
+              count(*) filter (where state = 'pending')::int as waiting
+         from webhook_deliveries
+        where store_id = $1 and event in ('conversation_created', 'conversation_updated', 'conversation_status_changed',
+                                          'message_created', 'message_updated')`,
+      [refusing.storeId],
+    );
+    expect(processed).toBe(0);
+    expect(waiting).toBeGreaterThan(0);
+  });
 });
