@@ -48,11 +48,6 @@ export class StoreLeaseRow {
   async release(holder: string): Promise<void> {
     await this.sql.execute(`delete from store_leases where store_id = $1 and holder = $2`, [holder]);
   }
-
-  /** Who holds the lease now (expired or not); for status and tests. */
-  get(): Promise<{ holder: string; operation: string; expiresAt: Date } | null> {
-    return this.sql.one(`select holder, operation, expires_at as "expiresAt" from store_leases where store_id = $1`);
-  }
 }
 
 @Injectable()

@@ -49,7 +49,6 @@ import {
   toJson,
   uuid,
 } from './fake-chatwoot.util';
-import { CHATWOOT_EVENTS } from '../../src/chatwoot/webhook-events';
 
 /**
  * Receives each event with the builder of its payload. Chatwoot dispatches events asynchronously
@@ -69,8 +68,24 @@ export const LOCALES =
     ' ',
   );
 
-/** app/models/webhook.rb ALLOWED_WEBHOOK_EVENTS: the same list the service validates against. */
-export const ALLOWED_WEBHOOK_EVENTS: string[] = [...CHATWOOT_EVENTS];
+/**
+ * app/models/webhook.rb ALLOWED_WEBHOOK_EVENTS (v4.15.1), copied from Chatwoot, not from the
+ * service: a wrong event name in the service's list must meet a 422 here, as it would there.
+ */
+export const ALLOWED_WEBHOOK_EVENTS: string[] = [
+  'conversation_status_changed',
+  'conversation_updated',
+  'conversation_created',
+  'contact_created',
+  'contact_updated',
+  'message_created',
+  'message_updated',
+  'webwidget_triggered',
+  'inbox_created',
+  'inbox_updated',
+  'conversation_typing_on',
+  'conversation_typing_off',
+];
 /** DB default of webhooks.subscriptions when the key is omitted: the first eight events. */
 const DEFAULT_WEBHOOK_SUBSCRIPTIONS = ALLOWED_WEBHOOK_EVENTS.slice(0, 8);
 

@@ -203,7 +203,6 @@ describe.runIf(enabled)('per-store fair share of three service processes', () =>
     console.log('store share', JSON.stringify({ highWater: fake.inFlightHighWater(store.accountId), perInstance }));
     // The store's work really was the fleet's, not one instance's.
     expect(perInstance.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
-    expect(fake.inFlightHighWater(store.accountId)).toBeLessThanOrEqual(STORE_CONCURRENCY);
     expect(fake.inFlightHighWater(store.accountId)).toBe(STORE_CONCURRENCY);
   }, 180_000);
 });
