@@ -48,8 +48,10 @@ export class WebhookDeliveriesService {
     if (!(await this.deliveries.requeue(row.storeId, id))) {
       throw new ConflictError(`Webhook delivery ${id} is ${row.state}; wait for it to finish`, 'DELIVERY_IN_PROGRESS');
     }
+    // Read as requeued, before the job is sent: a woken worker may claim it at once.
+    const requeued = (await this.admin.findById(id))!;
     await this.jobs.send(PROCESS_QUEUE, { storeId: row.storeId, id });
-    return (await this.admin.findById(id))!;
+    return requeued;
   }
 
   private async dropStore(storeId: string): Promise<void> {
